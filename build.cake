@@ -1,0 +1,95 @@
+// Build script. Run through ./build.sh, which installs the prerequisites first.
+//   ./build.sh                   Build, then run the main job (`msense run`)
+//   ./build.sh --target=Test     all tests; prints "N passed, N failed, N skipped"
+using System.Xml.Linq;
+
+var target = Argument("target", "Run");
+var configuration = Argument("configuration", "Release");
+var solution = File("./MatrixSensing.Native.sln");
+var artifacts = Directory("./artifacts");
+var testResults = artifacts + Directory("test-results");
+
+Task("Generate")
+    .Description("Regenerates the [LibraryImport] bindings from the installed cblas.h and lapacke.h.")
+    .Does(() => Run("/usr/bin/python3", "native/generate_bindings.py"));
+
+Task("CheckBindings")
+    .Description("Fails when the committed bindings differ from what the installed headers give.")
+    .Does(() => Run("/usr/bin/python3", "native/generate_bindings.py --check"));
+
+Task("Build")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        MSBuildSettings = new DotNetMSBuildSettings().SetMaxCpuCount(2),
+    });
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    CleanDirectory(testResults);
+    int exit = 0;
+    try
+    {
+        DotNetTest("./tests/MatrixSensing.Tests/MatrixSensing.Tests.csproj", new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            Loggers = { "trx;LogFileName=tests.trx", "console;verbosity=normal" },
+            ResultsDirectory = testResults,
+            EnvironmentVariables = { ["OPENBLAS_NUM_THREADS"] = "1" },
+        });
+    }
+    catch (Exception)
+    {
+        exit = 1;
+    }
+    var (passed, failed, skipped) = CountResults(testResults);
+    // Plain text (no colour): CI reads this line.
+    Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
+    if (exit != 0 || failed > 0 || passed == 0) throw new Exception("Tests failed.");
+});
+
+Task("Run")
+    .Description("The README's main job: `msense run` on its default problem.")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", $"artifacts/bin/MatrixSensing.Cli/{configuration.ToLowerInvariant()}/msense.dll run --out artifacts/run"));
+
+Task("Bench")
+    .Description("BenchmarkDotNet suites in perf/ (pass --filter=PATTERN to choose).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var filter = Argument("filter", "*");
+    Run("dotnet", $"artifacts/bin/MatrixSensing.Benchmarks/{configuration.ToLowerInvariant()}/MatrixSensing.Benchmarks.dll --filter \"{filter}\"");
+});
+
+Task("Default").IsDependentOn("Run");
+
+RunTarget(target);
+
+void Run(string tool, string arguments)
+{
+    int code = StartProcess(tool, new ProcessSettings { Arguments = arguments });
+    if (code != 0) throw new Exception($"`{tool} {arguments}` exited with {code}.");
+}
+
+// Counts outcomes over every TRX file of the run, so the summary is the runner's own result.
+(int passed, int failed, int skipped) CountResults(string directory)
+{
+    int passed = 0, failed = 0, skipped = 0;
+    foreach (var trx in System.IO.Directory.GetFiles(directory, "*.trx", SearchOption.AllDirectories))
+    {
+        var counters = XDocument.Load(trx).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+        if (counters is null) continue;
+        int Get(string name) => int.TryParse((string)counters.Attribute(name), out var v) ? v : 0;
+        passed += Get("passed");
+        failed += Get("failed") + Get("error") + Get("timeout") + Get("aborted");
+        skipped += Get("notExecuted");
+    }
+    return (passed, failed, skipped);
+}
