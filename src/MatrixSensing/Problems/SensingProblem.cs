@@ -1,0 +1,138 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using MatrixSensing.LinearAlgebra;
+using MatrixSensing.Operators;
+using MatrixSensing.Random;
+
+namespace MatrixSensing.Problems;
+
+/// <summary>
+/// A matrix sensing problem: an operator A, measurements y = A(M*) + σ_noise·ξ and, for synthetic problems, the
+/// ground truth M*. Read-only once built, so several solvers may share it, except with an operator whose ensemble
+/// changes during a run (Fresh), which retakes the measurements in place.
+/// </summary>
+/// <typeparam name="T">Precision.</typeparam>
+public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] _measurements;
+    private readonly Matrix<T>? _scaledLeft;
+    private readonly OperatorWorkspace<T>? _remeasureWorkspace;
+    private readonly ulong _noiseSeed;
+
+    internal SensingProblem(MeasurementOperator<T> op, T[] measurements, LowRankTarget<T>? target, bool symmetric, double noiseLevel, ulong noiseSeed)
+    {
+        Operator = op;
+        _measurements = measurements;
+        Target = target;
+        IsSymmetric = symmetric;
+        NoiseLevel = noiseLevel;
+        _noiseSeed = noiseSeed;
+        if (target is not null)
+        {
+            _scaledLeft = target.ScaledLeft();
+            _remeasureWorkspace = op.CreateWorkspace(target.Rank);
+            Measure(0);
+        }
+    }
+
+    /// <summary>The measurement operator.</summary>
+    public MeasurementOperator<T> Operator { get; }
+
+    /// <summary>y, the m measurements.</summary>
+    public ReadOnlySpan<T> Measurements => _measurements;
+
+    /// <summary>The ground truth, or null for a problem built from data alone (metrics that need it are then absent).</summary>
+    public LowRankTarget<T>? Target { get; }
+
+    /// <summary>True when the unknown is symmetric PSD and the model is X·Xᵀ.</summary>
+    public bool IsSymmetric { get; }
+
+    /// <summary>σ_noise, the standard deviation of the additive measurement noise (0 when noiseless or unknown).</summary>
+    public double NoiseLevel { get; }
+
+    /// <summary>n1.</summary>
+    public int Rows => Operator.Rows;
+
+    /// <summary>n2.</summary>
+    public int Columns => Operator.Columns;
+
+    /// <summary>m.</summary>
+    public int Count => Operator.Count;
+
+    /// <summary>
+    /// Retakes y = A(M*) + noise after the operator redrew its ensemble (called by solvers when
+    /// <see cref="MeasurementOperator{T}.Refresh"/> returns true). Allocation-free.
+    /// </summary>
+    /// <param name="iteration">The iteration at which the ensemble changed; seeds the fresh noise.</param>
+    internal void Remeasure(int iteration)
+    {
+        if (Target is null)
+            throw new InvalidOperationException("The operator changed its ensemble, but a problem without ground truth cannot retake its measurements.");
+        Measure(iteration);
+    }
+
+    private void Measure(int iteration)
+    {
+        Operator.ApplyFactored(_scaledLeft!.Span, Target!.Right.Span, _remeasureWorkspace!, _measurements);
+        if (NoiseLevel > 0)
+            AddNoise(_measurements, NoiseLevel, _noiseSeed, (ulong)iteration);
+    }
+
+    internal static void AddNoise(Span<T> y, double noiseLevel, ulong seed, ulong stream)
+    {
+        // Noise in chunks through a small stack buffer keeps remeasuring allocation-free.
+        var rng = new RandomStream(seed, 0x6E6F697365UL + stream);
+        Span<T> chunk = stackalloc T[256];
+        for (int start = 0; start < y.Length; start += chunk.Length)
+        {
+            var part = y.Slice(start, Math.Min(chunk.Length, y.Length - start));
+            rng.FillNormal(chunk[..part.Length], T.CreateTruncating(noiseLevel));
+            TensorPrimitives.Add<T>(part, chunk[..part.Length], part);
+        }
+    }
+}
+
+/// <summary>Builds <see cref="SensingProblem{T}"/>s.</summary>
+public static class SensingProblem
+{
+    /// <summary>A synthetic problem: y = A(M*) + σ_noise·ξ with ξ ~ N(0, I_m) drawn from <paramref name="noiseSeed"/>.</summary>
+    /// <param name="target">M*; its shape must match the operator's.</param>
+    /// <param name="measurementOperator">A.</param>
+    /// <param name="noiseLevel">σ_noise ≥ 0.</param>
+    /// <param name="noiseSeed">Seed of the noise.</param>
+    public static SensingProblem<T> Create<T>(LowRankTarget<T> target, MeasurementOperator<T> measurementOperator, double noiseLevel = 0, ulong noiseSeed = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(measurementOperator);
+        if (target.Rows != measurementOperator.Rows || target.Columns != measurementOperator.Columns)
+            throw new ArgumentException($"The target is {target.Rows}×{target.Columns} but the operator senses {measurementOperator.Rows}×{measurementOperator.Columns} matrices.", nameof(measurementOperator));
+        if (!(noiseLevel >= 0) || double.IsInfinity(noiseLevel))
+            throw new ArgumentOutOfRangeException(nameof(noiseLevel), noiseLevel, "The noise level must be a finite number ≥ 0.");
+        return new SensingProblem<T>(measurementOperator, new T[measurementOperator.Count], target, target.IsSymmetric, noiseLevel, noiseSeed);
+    }
+
+    /// <summary>A problem from data alone (no ground truth), e.g. measurements loaded from a file.</summary>
+    /// <param name="measurementOperator">A.</param>
+    /// <param name="measurements">y, m finite values (copied).</param>
+    /// <param name="symmetric">Whether to fit a symmetric PSD model X·Xᵀ (needs n1 = n2).</param>
+    public static SensingProblem<T> FromMeasurements<T>(MeasurementOperator<T> measurementOperator, ReadOnlySpan<T> measurements, bool symmetric = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(measurementOperator);
+        if (measurements.Length != measurementOperator.Count)
+            throw new ArgumentException($"The operator takes {measurementOperator.Count} measurements but {measurements.Length} were given.", nameof(measurements));
+        if (!TensorPrimitives.IsFiniteAll(measurements))
+            throw new ArgumentException($"The measurements contain NaN or infinity (first at index {IndexOfNonFinite(measurements)}).", nameof(measurements));
+        if (symmetric && measurementOperator.Rows != measurementOperator.Columns)
+            throw new ArgumentException($"A symmetric model needs a square unknown; the operator senses {measurementOperator.Rows}×{measurementOperator.Columns} matrices.", nameof(symmetric));
+        return new SensingProblem<T>(measurementOperator, measurements.ToArray(), null, symmetric, 0, 0);
+    }
+
+    private static int IndexOfNonFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!T.IsFinite(values[i])) return i;
+        return -1;
+    }
+}
