@@ -18,14 +18,14 @@ internal static class Checks
     internal static void LeadingDimension(int ld, int rows, [CallerArgumentExpression(nameof(ld))] string? name = null)
     {
         if (ld < Math.Max(1, rows))
-            throw new ArgumentOutOfRangeException(name, ld, $"{name} = {ld} must be at least max(1, {rows}), the number of stored rows.");
+            throw new ArgumentOutOfRangeException(name, ld, $"The leading dimension {name} = {ld} must be at least max(1, {rows}), the number of stored rows.");
     }
 
     /// <summary>Checks a matrix operand and returns exactly the part of the span it occupies.</summary>
     internal static ReadOnlySpan<T> Matrix<T>(ReadOnlySpan<T> span, int rows, int columns, int ld,
         [CallerArgumentExpression(nameof(span))] string? name = null)
     {
-        LeadingDimension(ld, rows, name + " leading dimension");
+        LeadingDimension(ld, rows, name);
         long needed = Extent(rows, columns, ld);
         if (span.Length < needed)
             throw new ArgumentException($"{name} holds {span.Length} elements; a {rows}×{columns} matrix with leading dimension {ld} needs {needed}.", name);
@@ -35,7 +35,7 @@ internal static class Checks
     internal static Span<T> Matrix<T>(Span<T> span, int rows, int columns, int ld,
         [CallerArgumentExpression(nameof(span))] string? name = null)
     {
-        LeadingDimension(ld, rows, name + " leading dimension");
+        LeadingDimension(ld, rows, name);
         long needed = Extent(rows, columns, ld);
         if (span.Length < needed)
             throw new ArgumentException($"{name} holds {span.Length} elements; a {rows}×{columns} matrix with leading dimension {ld} needs {needed}.", name);

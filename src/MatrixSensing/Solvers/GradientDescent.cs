@@ -5,7 +5,7 @@ namespace MatrixSensing.Solvers;
 
 /// <summary>
 /// Factorized gradient descent (SPEC §4): U⁺ = U − η·G·V, V⁺ = V − η·Gᵀ·U (simultaneous), X⁺ = X − η·sym(G)·X.
-/// Defaults: small random initialization (α = 1e-3) and η = 0.5/σ̂₁.
+/// Defaults: small random initialization (α = 1e-10; the overparameterized error floor shrinks with α) and η = 0.5/σ̂₁.
 /// </summary>
 /// <typeparam name="T">Compute precision.</typeparam>
 public sealed class GradientDescent<T> : Solver<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -32,11 +32,11 @@ public abstract record Initialization
 
     /// <summary>Entries i.i.d. N(0, α²/n) for an n×h factor: the default, from which GD's implicit bias works.</summary>
     /// <param name="scale">α &gt; 0.</param>
-    public static Initialization SmallRandom(double scale = 1e-3) => new SmallRandomInitialization(scale);
+    public static Initialization SmallRandom(double scale = 1e-10) => new SmallRandomInitialization(scale);
 
     /// <summary>α times the first h columns of the identity, for each factor.</summary>
     /// <param name="scale">α &gt; 0.</param>
-    public static Initialization ScaledIdentity(double scale = 1e-3) => new ScaledIdentityInitialization(scale);
+    public static Initialization ScaledIdentity(double scale = 1e-10) => new ScaledIdentityInitialization(scale);
 
     /// <summary>Top-h SVD of A*(y) = PΣQᵀ: U₀ = P√Σ, V₀ = Q√Σ (symmetric: top-h eigenpairs of sym(A*(y))).</summary>
     public static Initialization Spectral { get; } = new SpectralInitialization();

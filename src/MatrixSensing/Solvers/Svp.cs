@@ -9,7 +9,7 @@ namespace MatrixSensing.Solvers;
 /// Singular value projection (Jain, Meka and Dhillon): Z⁺ = P_h(Z − η·A*(A(Z) − y)) with P_h the best rank-h
 /// approximation by truncated SVD (gesdd); symmetric problems project onto rank-h PSD matrices by eigen-decomposition.
 /// The iterate is kept as factors U = P√Σ, V = Q√Σ so that residuals and metrics share the factored route; each
-/// update forms one dense n1×n2 matrix. Defaults: η = 1 (absolute), spectral initialization (the first SVP step from 0).
+/// update forms one dense n1×n2 matrix. Defaults: η = 0.5 (absolute; η = 1 is on the edge of divergence when m is near the degrees of freedom), spectral initialization.
 /// </summary>
 /// <typeparam name="T">Compute precision.</typeparam>
 public sealed class Svp<T> : Solver<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -18,7 +18,7 @@ public sealed class Svp<T> : Solver<T> where T : unmanaged, IFloatingPointIeee75
     public override string Name => "SVP";
 
     /// <inheritdoc/>
-    public override Magnitude DefaultStep => Magnitude.Absolute(1.0);
+    public override Magnitude DefaultStep => Magnitude.Absolute(0.5);
 
     /// <inheritdoc/>
     public override Initialization DefaultInitialization => Initialization.Spectral;
