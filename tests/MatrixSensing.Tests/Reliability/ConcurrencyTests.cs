@@ -1,0 +1,56 @@
+using MatrixSensing.Interop;
+using MatrixSensing.Problems;
+using MatrixSensing.Solvers;
+
+namespace MatrixSensing.Tests.Reliability;
+
+/// <summary>Solvers on several threads give the results they give one after another (deterministic mode).</summary>
+public class ConcurrencyTests
+{
+    private static SolverOptions Options(SolverKind kind) => new()
+    {
+        Rank = kind is SolverKind.ScaledGD or SolverKind.SVP ? 2 : 4, MaxIterations = 60, TraceEvery = 20, Seed = 3,
+    };
+
+    [Test]
+    public void Parallel_runs_on_separate_problems_equal_sequential_runs()
+    {
+        using var _ = BlasThreads.Scope(1);
+        var kinds = Enum.GetValues<SolverKind>();
+        var problems = kinds.Select((_, i) => TestProblems.Asymmetric(n: 16, rank: 2, kappa: 3, m: 400, seed: (ulong)(10 + i))).ToArray();
+        var sequential = kinds.Select((k, i) => SolverFactory.Create<double>(k).Solve(problems[i], Options(k)).Left.Data).ToArray();
+        var parallel = new double[kinds.Length][];
+        Parallel.For(0, kinds.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            i => parallel[i] = SolverFactory.Create<double>(kinds[i]).Solve(problems[i], Options(kinds[i])).Left.Data);
+        for (int i = 0; i < kinds.Length; i++)
+            Assert.That(parallel[i], Is.EqualTo(sequential[i]), kinds[i].ToString());
+    }
+
+    [Test]
+    public void One_read_only_problem_and_operator_serve_several_solvers_at_once()
+    {
+        using var _ = BlasThreads.Scope(1);
+        var shared = TestProblems.Symmetric(n: 16, rank: 2, kappa: 3, m: 400, seed: 4);
+        var kinds = Enum.GetValues<SolverKind>();
+        var expected = kinds.Select(k => SolverFactory.Create<double>(k).Solve(shared, Options(k)).Left.Data).ToArray();
+        var results = new double[kinds.Length * 3][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            i => results[i] = SolverFactory.Create<double>(kinds[i % kinds.Length]).Solve(shared, Options(kinds[i % kinds.Length])).Left.Data);
+        for (int i = 0; i < results.Length; i++)
+            Assert.That(results[i], Is.EqualTo(expected[i % kinds.Length]), kinds[i % kinds.Length].ToString());
+    }
+
+    [Test]
+    public void Repeated_runs_are_bit_identical_in_deterministic_mode()
+    {
+        using var _ = BlasThreads.Scope(1);
+        var problem = TestProblems.Asymmetric(n: 16, rank: 2, kappa: 3, m: 400, seed: 8);
+        foreach (var kind in Enum.GetValues<SolverKind>())
+        {
+            var a = SolverFactory.Create<double>(kind).Solve(problem, Options(kind));
+            var b = SolverFactory.Create<double>(kind).Solve(problem, Options(kind));
+            Assert.That(b.Left.Data, Is.EqualTo(a.Left.Data), kind.ToString());
+            Assert.That(b.Trace.Select(t => t.Loss), Is.EqualTo(a.Trace.Select(t => t.Loss)), kind.ToString());
+        }
+    }
+}
