@@ -49,6 +49,14 @@ public class GemmTests<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     [Test]
+    public void Gemm_with_empty_inner_dimension_and_zero_beta_zeroes_C()
+    {
+        T[] c = [T.NaN, T.NaN, T.NaN, T.NaN];
+        Blas.Gemm(Transpose.Transposed, Transpose.None, 2, 2, 0, T.One, [], 1, [], 1, T.Zero, c, 2);
+        Assert.That(c, Is.All.EqualTo(T.Zero));
+    }
+
+    [Test]
     public void Gemm_with_empty_output_does_nothing()
     {
         T[] c = [T.CreateTruncating(Dense.Sentinel)];
