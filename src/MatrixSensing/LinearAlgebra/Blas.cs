@@ -72,6 +72,13 @@ public static unsafe class Blas
         Checks.NoOverlap<T>(y, a, nameof(y), nameof(a));
         Checks.NoOverlap<T>(y, x, nameof(y), nameof(x));
         if (yLength == 0) return;
+        if (xLength == 0)
+        {
+            // op(A) has no columns, so y ← β·y; BLAS returns early without scaling y (and β = 0 must clear NaN).
+            if (beta == T.Zero) y.Clear();
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(y, beta, y);
+            return;
+        }
         NativeLibraries.EnsureLoaded();
         fixed (T* pa = a, px = x, py = y)
         {

@@ -21,11 +21,15 @@ internal static class Checks
             throw new ArgumentOutOfRangeException(name, ld, $"The leading dimension {name} = {ld} must be at least max(1, {rows}), the number of stored rows.");
     }
 
-    /// <summary>Checks a matrix operand and returns exactly the part of the span it occupies.</summary>
+    /// <summary>
+    /// Checks a matrix operand and returns exactly the part of the span it occupies. Errors name the caller's own
+    /// parameters (<c>a</c>, <c>lda</c>), so callers must pass their parameters directly, not expressions.
+    /// </summary>
     internal static ReadOnlySpan<T> Matrix<T>(ReadOnlySpan<T> span, int rows, int columns, int ld,
-        [CallerArgumentExpression(nameof(span))] string? name = null)
+        [CallerArgumentExpression(nameof(span))] string? name = null,
+        [CallerArgumentExpression(nameof(ld))] string? ldName = null)
     {
-        LeadingDimension(ld, rows, name);
+        LeadingDimension(ld, rows, ldName);
         long needed = Extent(rows, columns, ld);
         if (span.Length < needed)
             throw new ArgumentException($"{name} holds {span.Length} elements; a {rows}×{columns} matrix with leading dimension {ld} needs {needed}.", name);
@@ -33,9 +37,10 @@ internal static class Checks
     }
 
     internal static Span<T> Matrix<T>(Span<T> span, int rows, int columns, int ld,
-        [CallerArgumentExpression(nameof(span))] string? name = null)
+        [CallerArgumentExpression(nameof(span))] string? name = null,
+        [CallerArgumentExpression(nameof(ld))] string? ldName = null)
     {
-        LeadingDimension(ld, rows, name);
+        LeadingDimension(ld, rows, ldName);
         long needed = Extent(rows, columns, ld);
         if (span.Length < needed)
             throw new ArgumentException($"{name} holds {span.Length} elements; a {rows}×{columns} matrix with leading dimension {ld} needs {needed}.", name);

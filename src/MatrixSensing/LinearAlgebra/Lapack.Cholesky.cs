@@ -82,7 +82,8 @@ public static unsafe partial class Lapack
 
     /// <summary>
     /// Factors the symmetric positive-definite A (lower triangle, overwritten by L) and solves A·X = B in place of B
-    /// in one call (<c>posv</c>).
+    /// in one call (<c>posv</c>). With <paramref name="nrhs"/> = 0 nothing is computed and A is left unchanged
+    /// (backends differ here, so the wrapper returns before calling any).
     /// </summary>
     /// <param name="a">A, column-major n×n; overwritten by its Cholesky factor.</param>
     /// <param name="n">Order of A.</param>
@@ -110,7 +111,11 @@ public static unsafe partial class Lapack
         LapackErrors.Check(info, Checks.IsDouble<T>() ? "LAPACKE_dposv_work" : "LAPACKE_sposv_work", LapackErrors.Failure.NotPositiveDefinite);
     }
 
-    /// <summary>Solves the general square system A·X = B by LU with partial pivoting (<c>gesv</c>), in place.</summary>
+    /// <summary>
+    /// Solves the general square system A·X = B by LU with partial pivoting (<c>gesv</c>), in place. With
+    /// <paramref name="nrhs"/> = 0 nothing is computed and A is left unchanged (OpenBLAS's gesv returns early there
+    /// while reference LAPACK factors, so the wrapper returns before calling either).
+    /// </summary>
     /// <param name="a">A, column-major n×n; overwritten by its LU factors.</param>
     /// <param name="n">Order of A.</param>
     /// <param name="lda">Leading dimension of A.</param>

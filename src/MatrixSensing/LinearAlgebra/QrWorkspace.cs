@@ -58,8 +58,7 @@ public sealed unsafe class QrWorkspace<T> where T : unmanaged, IFloatingPointIee
     /// <param name="lda">Leading dimension.</param>
     public void FormQ(Span<T> a, int lda)
     {
-        if (Rows < Columns)
-            throw new InvalidOperationException($"An explicit Q with orthonormal columns needs rows ≥ columns; this workspace is {Rows}×{Columns}.");
+        RequireTall();
         a = Checks.Matrix(a, Rows, Columns, lda);
         NativeLibraries.EnsureLoaded();
         int info;
@@ -77,8 +76,15 @@ public sealed unsafe class QrWorkspace<T> where T : unmanaged, IFloatingPointIee
     /// <param name="lda">Leading dimension.</param>
     public void Orthonormalize(Span<T> a, int lda)
     {
+        RequireTall(); // before Factor, so a rejected call leaves A as it was
         Factor(a, lda);
         FormQ(a, lda);
+    }
+
+    private void RequireTall()
+    {
+        if (Rows < Columns)
+            throw new InvalidOperationException($"An explicit Q with orthonormal columns needs rows ≥ columns; this workspace is {Rows}×{Columns}.");
     }
 
     private int Query(bool orgqr)
