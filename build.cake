@@ -28,6 +28,7 @@ Task("Build")
 });
 
 Task("Test")
+    .IsDependentOn("CheckBindings")
     .IsDependentOn("Build")
     .Does(() =>
 {
