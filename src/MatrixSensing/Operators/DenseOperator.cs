@@ -13,14 +13,24 @@ namespace MatrixSensing.Operators;
 public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _matrix; // column-major N×m: column i is vec(A_i)
+    private readonly string _name;
 
     /// <summary>Wraps a user-given measurement matrix (not copied).</summary>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="count">m.</param>
     /// <param name="measurementMatrix">m·n1·n2 values: measurement i occupies [i·n1n2, (i+1)·n1n2), column-major within.</param>
-    public DenseOperator(int rows, int columns, int count, T[] measurementMatrix) : base(rows, columns, count)
+    public DenseOperator(int rows, int columns, int count, T[] measurementMatrix) : this(rows, columns, count, measurementMatrix, "dense") { }
+
+    /// <summary>Wraps a measurement matrix under a name (used by the generated ensembles).</summary>
+    /// <param name="rows">n1.</param>
+    /// <param name="columns">n2.</param>
+    /// <param name="count">m.</param>
+    /// <param name="measurementMatrix">m·n1·n2 values, one measurement per row.</param>
+    /// <param name="name">Name for traces.</param>
+    protected DenseOperator(int rows, int columns, int count, T[] measurementMatrix, string name) : base(rows, columns, count)
     {
+        _name = name;
         ArgumentNullException.ThrowIfNull(measurementMatrix);
         long needed = (long)rows * columns * count;
         if (measurementMatrix.LongLength != needed)
@@ -31,7 +41,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     }
 
     /// <inheritdoc/>
-    public override string Name => "dense";
+    public override string Name => _name;
 
     /// <inheritdoc/>
     public override long StoredBytes => (long)_matrix.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
@@ -97,7 +107,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     /// <param name="rank">h.</param>
     /// <param name="dense">n1·n2 output.</param>
     protected void FormProduct(ReadOnlySpan<T> u, ReadOnlySpan<T> v, int rank, Span<T> dense) =>
-        Blas.Gemm(Transpose.None, Transpose.Transposed, Rows, Columns, rank, T.One, u, Rows, v, Columns, T.Zero, dense, Rows);
+        Factored.FormProduct(u, v, Rows, Columns, rank, dense);
 
     /// <summary>gv ← G·V and gtu ← Gᵀ·U for a dense n1×n2 G.</summary>
     /// <param name="g">G, column-major.</param>
@@ -106,11 +116,8 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     /// <param name="rank">h.</param>
     /// <param name="gv">n1×h output.</param>
     /// <param name="gtu">n2×h output.</param>
-    protected void FactorProducts(ReadOnlySpan<T> g, ReadOnlySpan<T> u, ReadOnlySpan<T> v, int rank, Span<T> gv, Span<T> gtu)
-    {
-        Blas.Gemm(Transpose.None, Transpose.None, Rows, rank, Columns, T.One, g, Rows, v, Columns, T.Zero, gv, Rows);
-        Blas.Gemm(Transpose.Transposed, Transpose.None, Columns, rank, Rows, T.One, g, Rows, u, Rows, T.Zero, gtu, Columns);
-    }
+    protected void FactorProducts(ReadOnlySpan<T> g, ReadOnlySpan<T> u, ReadOnlySpan<T> v, int rank, Span<T> gv, Span<T> gtu) =>
+        Factored.FactorProducts(g, u, v, Rows, Columns, rank, gv, gtu);
 
     private static long IndexOfNonFinite(T[] values)
     {

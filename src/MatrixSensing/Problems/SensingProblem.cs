@@ -18,6 +18,7 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
     private readonly Matrix<T>? _scaledLeft;
     private readonly OperatorWorkspace<T>? _remeasureWorkspace;
     private readonly ulong _noiseSeed;
+    private readonly RandomStream _noise = new(0);
 
     internal SensingProblem(MeasurementOperator<T> op, T[] measurements, LowRankTarget<T>? target, bool symmetric, double noiseLevel, ulong noiseSeed)
     {
@@ -75,13 +76,15 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
     {
         Operator.ApplyFactored(_scaledLeft!.Span, Target!.Right.Span, _remeasureWorkspace!, _measurements);
         if (NoiseLevel > 0)
-            AddNoise(_measurements, NoiseLevel, _noiseSeed, (ulong)iteration);
+        {
+            _noise.Reset(_noiseSeed, 0x6E6F697365UL + (ulong)iteration);
+            AddNoise(_measurements, NoiseLevel, _noise);
+        }
     }
 
-    internal static void AddNoise(Span<T> y, double noiseLevel, ulong seed, ulong stream)
+    private static void AddNoise(Span<T> y, double noiseLevel, RandomStream rng)
     {
         // Noise in chunks through a small stack buffer keeps remeasuring allocation-free.
-        var rng = new RandomStream(seed, 0x6E6F697365UL + stream);
         Span<T> chunk = stackalloc T[256];
         for (int start = 0; start < y.Length; start += chunk.Length)
         {

@@ -27,7 +27,28 @@ public static class ParallelNormal
         {
             int start = block * BlockLength;
             int length = Math.Min(BlockLength, destination.Length - start);
-            new RandomStream(seed, 0x4E4F524DUL + (ulong)block).FillNormal(destination.AsSpan(start, length), standardDeviation);
+            new RandomStream(seed, BlockStream(block)).FillNormal(destination.AsSpan(start, length), standardDeviation);
         });
     }
+
+    /// <summary>
+    /// The same values as <see cref="Fill"/> on the calling thread only, reusing <paramref name="generator"/>:
+    /// allocation-free, for regenerating an ensemble inside an iteration loop.
+    /// </summary>
+    /// <param name="destination">The values to fill.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="standardDeviation">σ &gt; 0.</param>
+    /// <param name="generator">Any instance; it is reset for each block.</param>
+    public static void FillSequential<T>(Span<T> destination, ulong seed, T standardDeviation, RandomStream generator)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        for (int start = 0, block = 0; start < destination.Length; start += BlockLength, block++)
+        {
+            generator.Reset(seed, BlockStream(block));
+            generator.FillNormal(destination.Slice(start, Math.Min(BlockLength, destination.Length - start)), standardDeviation);
+        }
+    }
+
+    private static ulong BlockStream(int block) => 0x4E4F524DUL + (ulong)block;
 }

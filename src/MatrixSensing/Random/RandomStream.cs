@@ -18,7 +18,12 @@ public sealed class RandomStream
     /// <summary>Creates the generator for a seed and a stream number.</summary>
     /// <param name="seed">The user's seed.</param>
     /// <param name="stream">Which independent stream of that seed.</param>
-    public RandomStream(ulong seed, ulong stream = 0)
+    public RandomStream(ulong seed, ulong stream = 0) => Reset(seed, stream);
+
+    /// <summary>Restarts the generator at (seed, stream), as a new instance would start; allocation-free.</summary>
+    /// <param name="seed">The user's seed.</param>
+    /// <param name="stream">Which independent stream of that seed.</param>
+    public void Reset(ulong seed, ulong stream = 0)
     {
         ulong x = seed ^ (stream * 0xD1B54A32D192ED03UL) ^ 0x243F6A8885A308D3UL;
         _s0 = SplitMix(ref x);

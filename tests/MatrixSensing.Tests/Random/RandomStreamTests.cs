@@ -77,7 +77,10 @@ public class RandomStreamTests
         var two = new double[one.Length];
         ParallelNormal.Fill(one, 9, 1.0, maxDegreeOfParallelism: 1);
         ParallelNormal.Fill(two, 9, 1.0, maxDegreeOfParallelism: 2);
+        var sequential = new double[one.Length];
+        ParallelNormal.FillSequential<double>(sequential, 9, 1.0, new RandomStream(0));
         Assert.That(two, Is.EqualTo(one));
+        Assert.That(sequential, Is.EqualTo(one));
         Assert.That(one.Distinct().Count(), Is.EqualTo(one.Length), "blocks draw from different streams");
     }
 
