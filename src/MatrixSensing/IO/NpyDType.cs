@@ -139,5 +139,16 @@ internal static class NpyDType
         _ => "unknown kind",
     };
 
-    internal static string Clip(string s, int max = 40) => s.Length <= max ? s : string.Concat(s.AsSpan(0, max), "…");
+    /// <summary>Text from a file, shortened and with control characters escaped, for a message.</summary>
+    internal static string Clip(string s, int max = 40)
+    {
+        var sb = new System.Text.StringBuilder(Math.Min(s.Length, max) + 8);
+        foreach (char c in s.Length <= max ? s : s[..max])
+        {
+            if (char.IsControl(c)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            else sb.Append(c);
+        }
+
+        return s.Length <= max ? sb.ToString() : sb.Append('…').ToString();
+    }
 }

@@ -167,7 +167,7 @@ internal static class NpyHeader
         return new Parsed(type, swap, fortran, shape);
     }
 
-    private static string Quote(string text) => NpyDType.Clip(text.TrimEnd(), 200).Replace("\n", "\\n", StringComparison.Ordinal);
+    private static string Quote(string text) => NpyDType.Clip(text.TrimEnd(), 200);
 
     /// <summary>
     /// A strict reader for the subset of Python literals NumPy headers use: dicts, tuples, lists, strings, integers

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace MatrixSensing.IO;
@@ -7,8 +7,9 @@ namespace MatrixSensing.IO;
 /// <summary>
 /// Copies an n-dimensional array from one contiguous element order to another while converting the element type:
 /// C order, Fortran order, or any other axis permutation given by strides (in elements). Runs that are contiguous
-/// on both sides go through <see cref="TensorPrimitives.ConvertChecked{TFrom, TTo}(ReadOnlySpan{TFrom}, Span{TTo})"/>;
-/// otherwise the two fastest axes are copied in cache-sized tiles.
+/// on both sides are copied (or converted) in one loop; otherwise the two fastest axes are copied in cache-sized tiles.
+/// The loops run once per load over possibly large arrays, so they are compiled fully optimized at once rather than
+/// starting unoptimized (tiered compilation would run the first, often only, call slowly).
 /// </summary>
 internal static class NpyLayout
 {
@@ -46,6 +47,7 @@ internal static class NpyLayout
     }
 
     /// <summary>dst[Σ i_k·dstStrides[k]] = convert(src[Σ i_k·srcStrides[k]]) for every index tuple of <paramref name="shape"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PermuteCopy<TSrc, TDst>(ReadOnlySpan<TSrc> src, Span<TDst> dst, ReadOnlySpan<int> shape, ReadOnlySpan<int> srcStrides, ReadOnlySpan<int> dstStrides)
         where TSrc : unmanaged, INumberBase<TSrc>
         where TDst : unmanaged, INumberBase<TDst>
@@ -124,6 +126,7 @@ internal static class NpyLayout
     /// <paramref name="srcColStride"/> along j, to a destination contiguous along j and strided by
     /// <paramref name="dstRowStride"/> along i.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeTile<TSrc, TDst>(ReadOnlySpan<TSrc> src, Span<TDst> dst, int rows, int cols, int srcColStride, int dstRowStride)
         where TSrc : unmanaged, INumberBase<TSrc>
         where TDst : unmanaged, INumberBase<TDst>
@@ -147,22 +150,28 @@ internal static class NpyLayout
                     nint dRow = (nint)i * dstRowStride;
                     for (int j = j0; j < j1; j++)
                     {
-                        TSrc v = System.Runtime.CompilerServices.Unsafe.Add(ref s0, i + (nint)j * srcColStride);
-                        System.Runtime.CompilerServices.Unsafe.Add(ref d0, dRow + j) = TDst.CreateChecked(v);
+                        TSrc v = Unsafe.Add(ref s0, i + (nint)j * srcColStride);
+                        Unsafe.Add(ref d0, dRow + j) = TDst.CreateChecked(v);
                     }
                 }
             }
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvertRun<TSrc, TDst>(ReadOnlySpan<TSrc> src, Span<TDst> dst)
         where TSrc : unmanaged, INumberBase<TSrc>
         where TDst : unmanaged, INumberBase<TDst>
     {
         if (typeof(TSrc) == typeof(TDst))
+        {
             MemoryMarshal.Cast<TSrc, TDst>(src).CopyTo(dst);
-        else
-            TensorPrimitives.ConvertChecked(src, dst);
+            return;
+        }
+
+        dst = dst[..src.Length];
+        for (int k = 0; k < src.Length; k++)
+            dst[k] = TDst.CreateChecked(src[k]);
     }
 
     private static int IndexOfUnitStride(ReadOnlySpan<int> strides)
