@@ -79,7 +79,7 @@ public class NpyFuzzTests
     [Test]
     public void Mutated_files_either_read_consistently_or_throw_NpyFormatException()
     {
-        var rng = new Random(Seed);
+        var rng = new System.Random(Seed);
         var failures = new List<string>();
         int reads = 0, succeeded = 0, refused = 0;
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -165,7 +165,7 @@ public class NpyFuzzTests
         return null;
     }
 
-    private static (byte[] Bytes, string How) MutateInsideArchive(byte[] zipBytes, Random rng)
+    private static (byte[] Bytes, string How) MutateInsideArchive(byte[] zipBytes, System.Random rng)
     {
         using var zip = new ZipArchive(new MemoryStream(zipBytes));
         var entries = new List<KeyValuePair<string, byte[]>>();
@@ -184,7 +184,7 @@ public class NpyFuzzTests
         return (NpzImage(entries, compress), $"entry {entries[victim].Key}: {how}, rezipped {(compress ? "deflated" : "stored")}");
     }
 
-    private static (byte[] Bytes, string How) Mutate(byte[] original, Random rng)
+    private static (byte[] Bytes, string How) Mutate(byte[] original, System.Random rng)
     {
         var b = new List<byte>(original);
         int kind = rng.Next(8);
@@ -247,7 +247,7 @@ public class NpyFuzzTests
     }
 
     /// <summary>Replaces a number in a shape tuple with a hostile one; half the time the header length is corrected so the lie is read.</summary>
-    private static (byte[], string) EditHeaderNumber(byte[] original, Random rng)
+    private static (byte[], string) EditHeaderNumber(byte[] original, System.Random rng)
     {
         string text = Encoding.Latin1.GetString(original);
         var spans = new List<(int Start, int Length)>();
@@ -270,7 +270,7 @@ public class NpyFuzzTests
         return Splice(original, start, length, number, rng, $"shape number -> {number}");
     }
 
-    private static (byte[], string) EditHeaderToken(byte[] original, Random rng)
+    private static (byte[], string) EditHeaderToken(byte[] original, System.Random rng)
     {
         string text = Encoding.Latin1.GetString(original);
         var candidates = TokenEdits.Where(t => text.Contains(t.From, StringComparison.Ordinal)).ToList();
@@ -279,7 +279,7 @@ public class NpyFuzzTests
         return Splice(original, text.IndexOf(from, StringComparison.Ordinal), from.Length, to, rng, $"'{from}' -> '{to}'");
     }
 
-    private static (byte[], string) Splice(byte[] original, int start, int length, string replacement, Random rng, string how)
+    private static (byte[], string) Splice(byte[] original, int start, int length, string replacement, System.Random rng, string how)
     {
         byte[] insert = Encoding.Latin1.GetBytes(replacement);
         var b = new List<byte>(original);

@@ -36,9 +36,10 @@ public class AllocationTests<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static long AllocatedBytes(Action call)
     {
         call();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Calls; i++) call();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return AllocationProbe.Measure(() =>
+        {
+            for (int i = 0; i < Calls; i++) call();
+        });
     }
 
     private static void AssertNoAllocation(Action call) => Assert.That(AllocatedBytes(call), Is.Zero, "bytes allocated over 1000 calls");

@@ -23,10 +23,8 @@ public class SoakTests
         for (int i = 0; i < 100; i++) session.Step();
         GC.Collect();
         long workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int steps = 0;
-        while (steps < 10_000 && session.Step()) steps++;
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationProbe.Measure(() => { while (steps < 10_000 && session.Step()) steps++; });
         GC.Collect();
         long growth = Process.GetCurrentProcess().WorkingSet64 - workingSetBefore;
         Assert.Multiple(() =>

@@ -113,4 +113,44 @@ public class RecoveryTests
         double error = result.Final.RelativeError!.Value;
         Assert.That(error, Is.LessThan(1e-4).And.GreaterThan(1e-9), "single precision: well below 1e-4 but not at double's level");
     }
+
+    [Test]
+    public void Rank_one_measurements_recover()
+    {
+        var target = LowRankTarget.Asymmetric<double>(30, 30, 2, 3, seed: 4);
+        var problem = SensingProblem.Create(target, MatrixSensing.Operators.MeasurementOperators.RankOne<double>(30, 30, 1500, seed: 5));
+        var result = new ScaledGd<double>().Solve(problem, new SolverOptions { MaxIterations = 500, ErrorTolerance = 1e-8 });
+        Assert.That(result.Status, Is.EqualTo(SolverStatus.Converged), $"error {result.Final.RelativeError}");
+        Assert.That(TestProblems.DenseRelativeError(result, target), Is.LessThanOrEqualTo(1e-8));
+    }
+
+    [Test]
+    public void Matrix_completion_recovers_from_a_third_of_the_entries()
+    {
+        var target = LowRankTarget.Asymmetric<double>(60, 50, 2, 2, seed: 6);
+        var problem = SensingProblem.Create(target, MatrixSensing.Operators.MeasurementOperators.EntrySampling<double>(60, 50, 0.35, seed: 7));
+        var result = new GradientDescent<double>().Solve(problem, new SolverOptions
+        {
+            Rank = 2, MaxIterations = 6000, ErrorTolerance = 1e-8, Step = Magnitude.Relative(0.5),
+        });
+        Assert.That(result.Status, Is.EqualTo(SolverStatus.Converged), $"error {result.Final.RelativeError}");
+        Assert.That(TestProblems.DenseRelativeError(result, target), Is.LessThanOrEqualTo(1e-8));
+    }
+
+    [Test]
+    public void Float32_stored_operator_reaches_the_same_error_as_float64()
+    {
+        var target = LowRankTarget.Asymmetric<double>(30, 30, 3, 5, seed: 8);
+        SolverResult<double> Run(MatrixSensing.Operators.StoragePrecision storage) =>
+            new ScaledGd<double>().Solve(SensingProblem.Create(target, MatrixSensing.Operators.MeasurementOperators.Gaussian<double>(30, 30, 1000, seed: 9, storage)),
+                new SolverOptions { MaxIterations = 200, ErrorTolerance = 1e-12 });
+        var full = Run(MatrixSensing.Operators.StoragePrecision.Compute);
+        var reduced = Run(MatrixSensing.Operators.StoragePrecision.Reduced);
+        Assert.Multiple(() =>
+        {
+            Assert.That(full.Status, Is.EqualTo(SolverStatus.Converged));
+            Assert.That(reduced.Status, Is.EqualTo(SolverStatus.Converged), "y is taken from the stored values, so the problem stays exact");
+            Assert.That(reduced.Iterations, Is.EqualTo(full.Iterations).Within(2));
+        });
+    }
 }
