@@ -1,10 +1,31 @@
+using MatrixSensing.Cli.Experiments;
 using MatrixSensing.Interop;
 
-// Placeholder entry until the command set lands: `msense info` only.
+// Interim entry point: `msense info` and `msense reproduce NAME [--out DIR]` until the full command set lands.
 if (args.Length > 0 && args[0] == "info")
 {
     Console.WriteLine(NativeLibraries.Describe());
     return 0;
 }
-Console.Error.WriteLine("usage: msense info");
+if (args.Length > 1 && args[0] == "reproduce")
+{
+    var experiment = Experiment.All.FirstOrDefault(e => e.Name == args[1]);
+    if (experiment is null)
+    {
+        Console.Error.WriteLine($"msense: error: unknown experiment '{args[1]}'; one of: {string.Join(", ", Experiment.All.Select(e => e.Name))}");
+        return 2;
+    }
+    string outDir = args.Length > 3 && args[2] == "--out" ? args[3] : "msense-out";
+    BlasThreads.Count = 1;
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    foreach (var figure in experiment.Run(new ExperimentContext(Console.Error.WriteLine, CancellationToken.None)))
+    {
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, figure.Name + ".csv"), figure.ToCsv());
+        Console.WriteLine($"{FigureRenderer.Save(figure, outDir)}: {figure.Finding}");
+    }
+    Console.WriteLine($"{experiment.Name}: {sw.Elapsed.TotalSeconds:F0} s");
+    return 0;
+}
+Console.Error.WriteLine("usage: msense info | msense reproduce NAME [--out DIR]");
 return 2;
