@@ -266,6 +266,9 @@ public sealed class SolverSession<T> where T : unmanaged, IFloatingPointIeee754<
             throw new ArgumentOutOfRangeException(nameof(o.Rank), o.Rank, o.Rank == 0
                 ? "The rank h must be given (≥ 1) for a problem without ground truth."
                 : $"The rank h must be in [1, min(n1, n2)] = [1, {maxRank}].");
+        if (problem.Target is { } target && rank < target.Rank)
+            throw new ArgumentOutOfRangeException(nameof(o.Rank), o.Rank,
+                $"The rank h = {rank} is below the target's rank r* = {target.Rank}: a rank-{rank} factorization cannot represent M*. Use h ≥ r*.");
         if (o.MaxIterations < 0) throw new ArgumentOutOfRangeException(nameof(o.MaxIterations), o.MaxIterations, "MaxIterations must be ≥ 0.");
         if (o.TraceEvery < 1) throw new ArgumentOutOfRangeException(nameof(o.TraceEvery), o.TraceEvery, "TraceEvery must be ≥ 1.");
         if (o.Step is { } s && !(s.Value > 0 && double.IsFinite(s.Value)))

@@ -143,6 +143,7 @@ public class SessionTests
     {
         yield return new TestCaseData(new SolverOptions { Rank = 21 }).SetName("rank above min(n1, n2)");
         yield return new TestCaseData(new SolverOptions { Rank = -1 }).SetName("negative rank");
+        yield return new TestCaseData(new SolverOptions { Rank = 1 }).SetName("rank below the target's");
         yield return new TestCaseData(new SolverOptions { Rank = 4, Step = Magnitude.Absolute(0) }).SetName("zero step");
         yield return new TestCaseData(new SolverOptions { Rank = 4, Step = Magnitude.Relative(double.NaN) }).SetName("NaN step");
         yield return new TestCaseData(new SolverOptions { Rank = 4, Lambda = Magnitude.Absolute(-1) }).SetName("negative lambda");
