@@ -2,6 +2,18 @@ using MatrixSensing.Cli.Experiments;
 using MatrixSensing.Interop;
 
 // Interim entry point: `msense info` and `msense reproduce NAME [--out DIR]` until the full command set lands.
+try
+{
+    return Run(args);
+}
+catch (Exception e) when (e is NativeLibraryException or ArgumentException or InsufficientMemoryException or IOException)
+{
+    Console.Error.WriteLine("msense: error: " + e.Message);
+    return e is ArgumentException ? 2 : 1;
+}
+
+static int Run(string[] args)
+{
 if (args.Length > 0 && args[0] == "info")
 {
     Console.WriteLine(NativeLibraries.Describe());
@@ -29,3 +41,4 @@ if (args.Length > 1 && args[0] == "reproduce")
 }
 Console.Error.WriteLine("usage: msense info | msense reproduce NAME [--out DIR]");
 return 2;
+}

@@ -9,7 +9,7 @@ internal static class BenchmarkData
     /// <summary>Column-major standard-normal-ish data from a fixed seed.</summary>
     public static double[] Random(int rows, int columns, int seed)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var data = new double[rows * columns];
         for (int i = 0; i < data.Length; i++) data[i] = random.NextDouble() * 2 - 1;
         return data;

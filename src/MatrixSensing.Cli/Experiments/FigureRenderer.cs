@@ -31,7 +31,10 @@ internal static class FigureRenderer
         plot.Title(figure.Title);
         plot.XLabel(figure.XLabel);
         plot.YLabel(figure.YLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Rising curves end top-right, so their legend goes top-left.
+        var first = figure.Series.FirstOrDefault(s => s.Y.Length > 1);
+        bool rising = first is not null && first.Y[^1] > first.Y[0];
+        plot.ShowLegend(rising ? Alignment.UpperLeft : Alignment.UpperRight);
         string png = Path.Combine(directory, figure.Name + ".png");
         plot.SavePng(png, 900, 560);
         if (svg) plot.SaveSvg(Path.Combine(directory, figure.Name + ".svg"), 900, 560);

@@ -30,6 +30,7 @@ internal sealed class SgdVersusGd : Experiment
             summary.Add($"SGD b=m/{divisor} {sgd.Final.RelativeError:E1}");
         }
         return [new Figure(Name, $"GD vs mini-batch SGD (h = {h} > r* = {rank})", "passes over the measurements (epochs)", "relative error", false, true, series,
-            "Final errors after at most 300 epochs: " + string.Join(", ", summary) + ". SGD makes more progress per pass early; both reach the same accuracy.")];
+            $"Errors after at most {epochs} passes over the data: " + string.Join(", ", summary) +
+            ". A pass of SGD makes m/b updates, so per pass it gets much further than one full-batch GD step.")];
     }
 }

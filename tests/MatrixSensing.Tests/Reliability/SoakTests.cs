@@ -24,7 +24,7 @@ public class SoakTests
         GC.Collect();
         long workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
         int steps = 0;
-        long allocated = AllocationProbe.Measure(() => { while (steps < 10_000 && session.Step()) steps++; });
+        long allocated = AllocationProbe.Measure(() => { while (steps < 10_000 && session.Step()) steps++; }, windows: 1);
         GC.Collect();
         long growth = Process.GetCurrentProcess().WorkingSet64 - workingSetBefore;
         Assert.Multiple(() =>
