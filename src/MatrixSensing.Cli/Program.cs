@@ -19,6 +19,13 @@ if (args.Length > 0 && args[0] == "info")
     Console.WriteLine(NativeLibraries.Describe());
     return 0;
 }
+if (args.Length > 0 && args[0] == "run")
+{
+    string dir = args.Length > 2 && args[1] == "--out" ? args[2] : "msense-out";
+    using var cts = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+    return MatrixSensing.Cli.MainJob.Run(dir, Console.Out, Console.Error, cts.Token);
+}
 if (args.Length > 1 && args[0] == "reproduce")
 {
     var experiment = Experiment.All.FirstOrDefault(e => e.Name == args[1]);
@@ -39,6 +46,6 @@ if (args.Length > 1 && args[0] == "reproduce")
     Console.WriteLine($"{experiment.Name}: {sw.Elapsed.TotalSeconds:F0} s");
     return 0;
 }
-Console.Error.WriteLine("usage: msense info | msense reproduce NAME [--out DIR]");
+Console.Error.WriteLine("usage: msense run [--out DIR] | msense info | msense reproduce NAME [--out DIR]");
 return 2;
 }
