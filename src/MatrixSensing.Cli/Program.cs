@@ -19,6 +19,7 @@ if (args.Length > 0 && args[0] == "info")
     Console.WriteLine(NativeLibraries.Describe());
     return 0;
 }
+if (args.Length > 0 && args[0] == "demo") return MatrixSensing.Cli.Demo.Run(Console.Out);
 if (args.Length > 0 && args[0] == "run")
 {
     string dir = args.Length > 2 && args[1] == "--out" ? args[2] : "msense-out";
@@ -46,6 +47,6 @@ if (args.Length > 1 && args[0] == "reproduce")
     Console.WriteLine($"{experiment.Name}: {sw.Elapsed.TotalSeconds:F0} s");
     return 0;
 }
-Console.Error.WriteLine("usage: msense run [--out DIR] | msense info | msense reproduce NAME [--out DIR]");
+Console.Error.WriteLine("usage: msense run [--out DIR] | msense info | msense demo | msense reproduce NAME [--out DIR]");
 return 2;
 }
