@@ -60,6 +60,15 @@ Task("Run")
     .IsDependentOn("Build")
     .Does(() => Run("dotnet", $"artifacts/bin/MatrixSensing.Cli/{configuration.ToLowerInvariant()}/msense.dll run --out artifacts/run"));
 
+Task("Figures")
+    .Description("Regenerates the paper-reproduction figures and data under docs/figures.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    foreach (var name in new[] { "scaledgd-vs-gd", "scaledgd-lambda", "init-scale", "sgd", "robustness" })
+        Run("dotnet", $"artifacts/bin/MatrixSensing.Cli/{configuration.ToLowerInvariant()}/msense.dll reproduce {name} --out docs/figures");
+});
+
 Task("Bench")
     .Description("BenchmarkDotNet suites in perf/ (pass --filter=PATTERN to choose).")
     .IsDependentOn("Build")
