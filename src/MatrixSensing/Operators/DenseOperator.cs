@@ -6,8 +6,8 @@ namespace MatrixSensing.Operators;
 
 /// <summary>
 /// An operator given by its m × n1n2 matrix, one measurement per row: row i is vec(A_i) with column-major vec.
-/// Every pass streams the whole matrix (memory-bound GEMV), so this is the costly, general route; generated
-/// ensembles derive from it.
+/// Every pass streams the whole matrix, so this is the costly, general route; generated ensembles derive from it.
+/// A solver iteration streams it once: the residual and the adjoint are fused, two threads each take half the rows.
 /// </summary>
 /// <typeparam name="T">Compute and storage precision.</typeparam>
 public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -68,7 +68,17 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     {
         var ws = (DenseWorkspace)workspace;
         FormProduct(u, v, ws.Rank, ws.Dense);
-        ApplyCore(ws.Dense, result);
+        ws.Pass.Forward(ws.Dense, result);
+    }
+
+    /// <inheritdoc/>
+    protected override void ResidualAndAdjointFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> measurements, OperatorWorkspace<T> workspace,
+        Span<T> residual, Span<T> gv, Span<T> gtu)
+    {
+        var ws = (DenseWorkspace)workspace;
+        FormProduct(u, v, ws.Rank, ws.Dense);
+        ws.Pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient);
+        FactorProducts(ws.Gradient, u, v, ws.Rank, gv, gtu);
     }
 
     /// <inheritdoc/>
@@ -133,10 +143,19 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
         /// <param name="owner">The operator.</param>
         /// <param name="rank">h.</param>
         /// <param name="maxBatch">Largest batch.</param>
-        public DenseWorkspace(DenseOperator<T> owner, int rank, int maxBatch) : base(owner, rank, maxBatch) =>
+        public DenseWorkspace(DenseOperator<T> owner, int rank, int maxBatch) : base(owner, rank, maxBatch)
+        {
             Dense = new T[owner.RowLength];
+            Gradient = new T[owner.RowLength];
+            Pass = new SamePrecisionRowPass<T>(owner._matrix, owner.Count, owner.RowLength);
+        }
 
         /// <summary>n1·n2 scratch.</summary>
         public T[] Dense { get; }
+
+        /// <summary>n1·n2 buffer for A*(r) in the fused pass.</summary>
+        public T[] Gradient { get; }
+
+        internal RowPass<T> Pass { get; }
     }
 }

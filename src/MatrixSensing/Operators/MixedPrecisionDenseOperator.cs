@@ -55,14 +55,25 @@ public class MixedPrecisionDenseOperator : MeasurementOperator<double>
     }
 
     /// <inheritdoc/>
-    protected override OperatorWorkspace<double> CreateWorkspaceCore(int rank, int maxBatch) => new DenseScratch(this, rank, maxBatch, RowLength);
+    protected override OperatorWorkspace<double> CreateWorkspaceCore(int rank, int maxBatch) =>
+        new DenseScratch(this, rank, maxBatch, RowLength, new ReducedPrecisionRowPass(_matrix, Count, RowLength));
 
     /// <inheritdoc/>
     protected override void ApplyFactoredCore(ReadOnlySpan<double> u, ReadOnlySpan<double> v, OperatorWorkspace<double> workspace, Span<double> result)
     {
         var ws = (DenseScratch)workspace;
         Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
-        ApplyCore(ws.Dense, result);
+        ws.Pass.Forward(ws.Dense, result);
+    }
+
+    /// <inheritdoc/>
+    protected override void ResidualAndAdjointFactoredCore(ReadOnlySpan<double> u, ReadOnlySpan<double> v, ReadOnlySpan<double> measurements,
+        OperatorWorkspace<double> workspace, Span<double> residual, Span<double> gv, Span<double> gtu)
+    {
+        var ws = (DenseScratch)workspace;
+        Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
+        ws.Pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient);
+        Factored.FactorProducts(ws.Gradient, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
 
     /// <inheritdoc/>
@@ -139,8 +150,16 @@ public class MixedPrecisionDenseOperator : MeasurementOperator<double>
 /// <summary>Workspace of the dense routes: one n1×n2 buffer for U·Vᵀ or A*(r).</summary>
 internal sealed class DenseScratch : OperatorWorkspace<double>
 {
-    internal DenseScratch(MeasurementOperator<double> owner, int rank, int maxBatch, int rowLength) : base(owner, rank, maxBatch) =>
+    internal DenseScratch(MeasurementOperator<double> owner, int rank, int maxBatch, int rowLength, RowPass<double> pass) : base(owner, rank, maxBatch)
+    {
         Dense = new double[rowLength];
+        Gradient = new double[rowLength];
+        Pass = pass;
+    }
 
     internal double[] Dense { get; }
+
+    internal double[] Gradient { get; }
+
+    internal RowPass<double> Pass { get; }
 }

@@ -20,9 +20,11 @@ public sealed class GradientDescent<T> : Solver<T> where T : unmanaged, IFloatin
 
     private sealed class Rule : UpdateRule<T>
     {
+        internal override bool UsesGradient => true;
+
         internal override void Update(SolverState<T> s, int iteration)
         {
-            s.Operator.AdjointFactored(s.Residual, s.U, s.V, s.Workspace, s.GV, s.GtU);
+            s.EnsureGradient();
             Descend(s, s.Step);
         }
     }

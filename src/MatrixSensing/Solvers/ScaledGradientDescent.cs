@@ -46,10 +46,12 @@ public class ScaledGradientDescent<T> : Solver<T> where T : unmanaged, IFloating
             _lambdaOf = lambdaOf;
         }
 
+        internal override bool UsesGradient => true;
+
         internal override void Update(SolverState<T> s, int iteration)
         {
             T lambda = _lambdaOf is null ? s.Lambda : _lambdaOf(s);
-            s.Operator.AdjointFactored(s.Residual, s.U, s.V, s.Workspace, s.GV, s.GtU);
+            s.EnsureGradient();
             if (s.Symmetric)
             {
                 s.SymmetrizeGradient();

@@ -65,6 +65,12 @@ internal abstract class UpdateRule<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Whether each iteration needs the full residual A(UVᵀ) − y before <see cref="Update"/>.</summary>
     internal virtual bool NeedsFullResidual => true;
 
+    /// <summary>
+    /// Whether the update uses A*(r)·V and A*(r)ᵀ·U at the current iterate: the session then computes them together
+    /// with the residual (one pass over a dense ensemble) and marks them ready in the state.
+    /// </summary>
+    internal virtual bool UsesGradient => false;
+
     /// <summary>Moves the factors one step; the full residual is in the state when <see cref="NeedsFullResidual"/>.</summary>
     internal abstract void Update(SolverState<T> state, int iteration);
 }

@@ -187,8 +187,16 @@ public sealed class SolverSession<T> where T : unmanaged, IFloatingPointIeee754<
     private void ComputeResidual()
     {
         var r = _state.Residual.AsSpan();
-        _state.Operator.ApplyFactored(_state.U, _state.V, _state.Workspace, r);
-        TensorPrimitives.Subtract<T>(r, _state.Problem.Measurements, r);
+        if (_rule.UsesGradient)
+        {
+            _state.Operator.ResidualAndAdjointFactored(_state.U, _state.V, _state.Problem.Measurements, _state.Workspace, r, _state.GV, _state.GtU);
+            _state.GradientReady = true;
+        }
+        else
+        {
+            _state.Operator.ApplyFactored(_state.U, _state.V, _state.Workspace, r);
+            TensorPrimitives.Subtract<T>(r, _state.Problem.Measurements, r);
+        }
         _state.ResidualNorm = Blas.Nrm2<T>(r);
     }
 

@@ -39,6 +39,8 @@ internal sealed class SolverState<T> where T : unmanaged, IFloatingPointIeee754<
     internal T[] Residual { get; }
     internal T ResidualNorm { get; set; }
     internal T[] GV { get; }
+    /// <summary>GV and GtU already hold the gradient products at the current iterate.</summary>
+    internal bool GradientReady { get; set; }
     internal T[] GtU { get; }
     internal OperatorWorkspace<T> Workspace { get; }
     /// <summary>The absolute step η.</summary>
@@ -46,6 +48,13 @@ internal sealed class SolverState<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>The absolute damping λ (ScaledGD(λ)).</summary>
     internal T Lambda { get; set; }
     internal double SigmaHat { get; set; }
+
+    /// <summary>GV ← G·V and GtU ← Gᵀ·U at the current iterate, unless the session computed them with the residual.</summary>
+    internal void EnsureGradient()
+    {
+        if (!GradientReady) Operator.AdjointFactored(Residual, U, V, Workspace, GV, GtU);
+        GradientReady = false;
+    }
 
     internal void SaveLastGood()
     {

@@ -98,6 +98,31 @@ public class OperatorContractTests(string name, Func<ulong, MeasurementOperator<
     }
 
     [Test]
+    public void Fused_residual_and_adjoint_equal_the_separate_passes_for_any_thread_count()
+    {
+        var (u, v) = Factors(12);
+        var y = Random(_op.Count, 13);
+        var ws = _op.CreateWorkspace(Rank);
+        var residual = new double[_op.Count];
+        _op.ApplyFactored(u, v, ws, residual);
+        for (int i = 0; i < residual.Length; i++) residual[i] -= y[i];
+        var gv = new double[_op.Rows * Rank];
+        var gtu = new double[_op.Columns * Rank];
+        _op.AdjointFactored(residual, u, v, ws, gv, gtu);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var _ = MatrixSensing.Interop.BlasThreads.Scope(threads);
+            var fusedResidual = new double[_op.Count];
+            var fusedGv = new double[gv.Length];
+            var fusedGtu = new double[gtu.Length];
+            _op.ResidualAndAdjointFactored(u, v, y, ws, fusedResidual, fusedGv, fusedGtu);
+            Assert.That(RelativeDifference(fusedResidual, residual), Is.LessThan(1e-12), $"{threads} threads");
+            Assert.That(RelativeDifference(fusedGv, gv), Is.LessThan(1e-12), $"{threads} threads");
+            Assert.That(RelativeDifference(fusedGtu, gtu), Is.LessThan(1e-12), $"{threads} threads");
+        }
+    }
+
+    [Test]
     public void Row_subsets_equal_the_full_route_restricted()
     {
         var (u, v) = Factors(6);

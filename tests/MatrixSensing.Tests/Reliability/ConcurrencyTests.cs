@@ -41,6 +41,20 @@ public class ConcurrencyTests
     }
 
     [Test]
+    public void Dense_kernels_give_identical_runs_on_one_or_two_threads()
+    {
+        // The streaming kernels split rows into two fixed halves whether one thread or two compute them.
+        var problem = SensingProblem.Create(LowRankTarget.Asymmetric<double>(40, 40, 2, 3, seed: 5),
+            MatrixSensing.Operators.MeasurementOperators.Gaussian<double>(40, 40, 600, seed: 6, MatrixSensing.Operators.StoragePrecision.Reduced));
+        double[] Run(int threads)
+        {
+            using var _ = BlasThreads.Scope(threads);
+            return new GradientDescent<double>().Solve(problem, new SolverOptions { Rank = 4, MaxIterations = 30 }).Left.Data;
+        }
+        Assert.That(Run(2), Is.EqualTo(Run(1)));
+    }
+
+    [Test]
     public void Repeated_runs_are_bit_identical_in_deterministic_mode()
     {
         using var _ = BlasThreads.Scope(1);
