@@ -20,7 +20,8 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
     private readonly ulong _noiseSeed;
     private readonly RandomStream _noise = new(0);
 
-    internal SensingProblem(MeasurementOperator<T> op, T[] measurements, LowRankTarget<T>? target, bool symmetric, double noiseLevel, ulong noiseSeed)
+    internal SensingProblem(MeasurementOperator<T> op, T[] measurements, LowRankTarget<T>? target, bool symmetric, double noiseLevel, ulong noiseSeed,
+        bool measure = true)
     {
         Operator = op;
         _measurements = measurements;
@@ -32,7 +33,7 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
         {
             _scaledLeft = target.ScaledLeft();
             _remeasureWorkspace = op.CreateWorkspace(target.Rank);
-            Measure(0);
+            if (measure) Measure(0);
         }
     }
 
@@ -130,6 +131,23 @@ public static class SensingProblem
         if (symmetric && measurementOperator.Rows != measurementOperator.Columns)
             throw new ArgumentException($"A symmetric model needs a square unknown; the operator senses {measurementOperator.Rows}×{measurementOperator.Columns} matrices.", nameof(symmetric));
         return new SensingProblem<T>(measurementOperator, measurements.ToArray(), null, symmetric, 0, 0);
+    }
+
+    /// <summary>
+    /// A problem whose measurements were taken elsewhere (e.g. loaded from a file) but whose ground truth is known,
+    /// so error metrics are available. The measurements are used as given, not retaken.
+    /// </summary>
+    /// <param name="measurementOperator">A.</param>
+    /// <param name="measurements">y, m finite values (copied).</param>
+    /// <param name="target">M*; its shape must match the operator's.</param>
+    public static SensingProblem<T> WithTarget<T>(MeasurementOperator<T> measurementOperator, ReadOnlySpan<T> measurements, LowRankTarget<T> target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var data = FromMeasurements(measurementOperator, measurements, target.IsSymmetric);
+        if (target.Rows != measurementOperator.Rows || target.Columns != measurementOperator.Columns)
+            throw new ArgumentException($"The target is {target.Rows}×{target.Columns} but the operator senses {measurementOperator.Rows}×{measurementOperator.Columns} matrices.", nameof(target));
+        return new SensingProblem<T>(measurementOperator, data.Measurements.ToArray(), target, target.IsSymmetric, 0, 0, measure: false);
     }
 
     private static int IndexOfNonFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
