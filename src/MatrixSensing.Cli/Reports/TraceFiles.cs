@@ -8,7 +8,7 @@ namespace MatrixSensing.Cli.Reports;
 
 /// <summary>One solver's run as written to trace.json.</summary>
 internal sealed record RunReport(string Solver, string Status, int Iterations, double Seconds, double MillisecondsPerIteration,
-    double? RelativeError, double RelativeResidual, double StepSize, double Lambda, IReadOnlyList<TraceEntry> Trace);
+    double? RelativeError, double RelativeResidual, double StepSize, double Lambda, IReadOnlyList<TraceEntry>? Trace);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
@@ -26,7 +26,7 @@ internal static class TraceFiles
     {
         var sb = new StringBuilder("solver,iteration,seconds,loss,relative_residual,relative_error,imbalance,estimate_norm,signal_min_sv,nuisance_norm\n");
         foreach (var run in runs)
-            foreach (var t in run.Trace)
+            foreach (var t in run.Trace ?? [])
                 sb.Append(run.Solver).Append(',').Append(t.Iteration).Append(',').Append(F(t.Seconds)).Append(',').Append(F(t.Loss)).Append(',')
                   .Append(F(t.RelativeResidual)).Append(',').Append(F(t.RelativeError)).Append(',').Append(F(t.Imbalance)).Append(',')
                   .Append(F(t.EstimateNorm)).Append(',').Append(F(t.SignalMinSingularValue)).Append(',').Append(F(t.NuisanceNorm)).Append('\n');

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using MatrixSensing.Solvers;
+
+namespace MatrixSensing.Cli.Commands;
+
+/// <summary>The flags that choose solvers and their options, shared by `run` and `solve`.</summary>
+internal sealed class SolverFlags
+{
+    public Option<string> Solvers { get; } = new("--solver") { Description = "Solvers, comma-separated: gd, sgd, scaledgd-lambda, scaledgd, precgd, svp", DefaultValueFactory = _ => "scaledgd-lambda,gd" };
+    public Option<int> FactorRank { get; } = new("--h") { Description = "Factor rank h (0: the target's rank)", DefaultValueFactory = _ => 20 };
+    public Option<double?> Step { get; } = new("--step") { Description = "Absolute step size η (default: the solver's)" };
+    public Option<double?> RelativeStep { get; } = new("--relative-step") { Description = "Step size relative to σ̂₁: η = value/σ̂₁" };
+    public Option<double?> Lambda { get; } = new("--lambda") { Description = "Absolute damping λ of ScaledGD(λ)" };
+    public Option<double?> RelativeLambda { get; } = new("--relative-lambda") { Description = "Damping relative to σ̂₁: λ = value·σ̂₁ (default 0.1)" };
+    public Option<double> PrecGdConstant { get; } = new("--precgd-c") { Description = "PrecGD's c in λ_t = c·‖r_t‖", DefaultValueFactory = _ => 1.0 };
+    public Option<string?> Init { get; } = new("--init") { Description = "small-random[:α] | identity[:α] | spectral (default: the solver's)" };
+    public Option<int> MaxIterations { get; } = new("--max-iter") { Description = "Most iterations per solver", DefaultValueFactory = _ => 3000 };
+    public Option<double?> ErrorTolerance { get; } = new("--tol-error") { Description = "Stop at this relative error (needs a ground truth)", DefaultValueFactory = _ => 1e-8 };
+    public Option<double?> ResidualTolerance { get; } = new("--tol-residual") { Description = "Stop at this relative residual" };
+    public Option<double?> TimeBudget { get; } = new("--time-budget") { Description = "Seconds per solver (0: none)", DefaultValueFactory = _ => 25 };
+    public Option<int?> Batch { get; } = new("--batch") { Description = "SGD batch size (default m/10)" };
+    public Option<double> StepDecay { get; } = new("--step-decay") { Description = "SGD step factor per epoch", DefaultValueFactory = _ => 1.0 };
+    public Option<ulong> SolverSeed { get; } = new("--solver-seed") { Description = "Seed of random initializations and SGD batches", DefaultValueFactory = _ => 0UL };
+    public Option<int> TraceEvery { get; } = new("--trace-every") { Description = "Record the trace every k iterations", DefaultValueFactory = _ => 5 };
+    public Option<bool> Diagnostics { get; } = new("--diagnostics") { Description = "Record signal/nuisance diagnostics (needs a ground truth)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Solvers, FactorRank, Step, RelativeStep, Lambda, RelativeLambda, PrecGdConstant, Init, MaxIterations,
+                     ErrorTolerance, ResidualTolerance, TimeBudget, Batch, StepDecay, SolverSeed, TraceEvery, Diagnostics })
+            command.Add(option);
+    }
+
+    public IReadOnlyList<SolverKind> Kinds(ParseResult parse) =>
+        [.. parse.GetValue(Solvers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseKind)];
+
+    public SolverOptions Options(ParseResult parse, SolverKind kind, int defaultRank)
+    {
+        double? budget = parse.GetValue(TimeBudget);
+        int rank = parse.GetValue(FactorRank);
+        return new SolverOptions
+        {
+            Rank = kind == SolverKind.ScaledGD ? 0 : rank == 0 ? defaultRank : rank,
+            Step = Pick(parse.GetValue(Step), parse.GetValue(RelativeStep), "step"),
+            Lambda = Pick(parse.GetValue(Lambda), parse.GetValue(RelativeLambda), "lambda"),
+            PrecGdConstant = parse.GetValue(PrecGdConstant),
+            Initialization = ParseInit(parse.GetValue(Init)),
+            MaxIterations = parse.GetValue(MaxIterations),
+            ErrorTolerance = parse.GetValue(ErrorTolerance) is { } e && e > 0 ? e : null,
+            ResidualTolerance = parse.GetValue(ResidualTolerance),
+            TimeBudget = budget is > 0 ? TimeSpan.FromSeconds(budget.Value) : null,
+            BatchSize = parse.GetValue(Batch),
+            StepDecay = parse.GetValue(StepDecay),
+            Seed = parse.GetValue(SolverSeed),
+            TraceEvery = parse.GetValue(TraceEvery),
+            Diagnostics = parse.GetValue(Diagnostics),
+        };
+    }
+
+    public static SolverKind ParseKind(string name) => name.ToLowerInvariant() switch
+    {
+        "gd" => SolverKind.GD,
+        "sgd" => SolverKind.SGD,
+        "scaledgd-lambda" or "scaledgdlambda" => SolverKind.ScaledGDLambda,
+        "scaledgd" => SolverKind.ScaledGD,
+        "precgd" => SolverKind.PrecGD,
+        "svp" => SolverKind.SVP,
+        _ => throw new ArgumentException($"unknown solver '{name}'; one of gd, sgd, scaledgd-lambda, scaledgd, precgd, svp"),
+    };
+
+    private static Magnitude? Pick(double? absolute, double? relative, string what) => (absolute, relative) switch
+    {
+        ({ } a, null) => Magnitude.Absolute(a),
+        (null, { } r) => Magnitude.Relative(r),
+        (null, null) => null,
+        _ => throw new ArgumentException($"give either --{what} or --relative-{what}, not both"),
+    };
+
+    private static Initialization? ParseInit(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(':', 2);
+        double Scale() => parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+            ? a : parts.Length == 1 ? 1e-10 : throw new ArgumentException($"--init: '{parts[1]}' is not a number");
+        return parts[0].ToLowerInvariant() switch
+        {
+            "small-random" => Initialization.SmallRandom(Scale()),
+            "identity" => Initialization.ScaledIdentity(Scale()),
+            "spectral" => Initialization.Spectral,
+            _ => throw new ArgumentException($"--init: unknown initialization '{parts[0]}'; small-random[:α], identity[:α] or spectral"),
+        };
+    }
+}
