@@ -25,10 +25,13 @@ internal static class RunCommand
     private static int Run<T>(ParseResult parse, ProblemFlags problemFlags, SolverFlags solverFlags, Output output, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Flags are checked before the (possibly large) problem is generated.
+        var kinds = solverFlags.Kinds(parse);
+        foreach (var kind in kinds) solverFlags.Options(parse, kind, 1);
         string title = problemFlags.Describe(parse);
         output.Say($"msense run: {title}; building the problem");
         var problem = problemFlags.Build<T>(parse);
-        var runs = solverFlags.Kinds(parse).Select(k => (k, solverFlags.Options(parse, k, problem.Target?.Rank ?? 1))).ToList();
+        var runs = kinds.Select(k => (k, solverFlags.Options(parse, k, problem.Target?.Rank ?? 1))).ToList();
         Runner.Run(problem, runs, parse.GetValue(Cli.Out)!, title, output, cancellation);
         return 0;
     }
