@@ -17,6 +17,21 @@ Task("CheckBindings")
     .Description("Fails when the committed bindings differ from what the installed headers give.")
     .Does(() => Run("/usr/bin/python3", "native/generate_bindings.py --check"));
 
+Task("Native")
+    .Description("Builds the self-contained libmsense_native.so (OpenBLAS + LAPACKE) into native/build/runtimes/linux-x64/native.")
+    .Does(() =>
+{
+    Run("cmake", "--preset linux-x64 -S native");
+    Run("cmake", "--build native/build/linux-x64 --parallel 2");
+    var target = Directory("native/build/runtimes/linux-x64/native");
+    EnsureDirectoryExists(target);
+    CopyFile("native/build/linux-x64/libmsense_native.so", target + File("libmsense_native.so"));
+    // The Fortran runtime cannot be linked statically into a shared library on Debian (libgfortran.a is not PIC);
+    // ship it beside the library, where the $ORIGIN rpath finds it.
+    foreach (var lib in new[] { "libgfortran.so.5", "libquadmath.so.0" })
+        CopyFile($"/usr/lib/x86_64-linux-gnu/{lib}", target + File(lib));
+});
+
 Task("Build")
     .Does(() =>
 {
@@ -29,6 +44,7 @@ Task("Build")
 
 Task("Test")
     .IsDependentOn("CheckBindings")
+    .IsDependentOn("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -77,6 +93,20 @@ Task("Bench")
     var filter = Argument("filter", "*");
     Run("dotnet", $"artifacts/bin/MatrixSensing.Benchmarks/{configuration.ToLowerInvariant()}/MatrixSensing.Benchmarks.dll --filter \"{filter}\"");
 });
+
+Task("Pack")
+    .Description("Packs MatrixSensing.Native (with the linux-x64 native asset) and the msense tool into artifacts/packages.")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    foreach (var project in new[] { "src/MatrixSensing/MatrixSensing.csproj", "src/MatrixSensing.Cli/MatrixSensing.Cli.csproj" })
+        DotNetPack(project, new DotNetPackSettings { Configuration = configuration, OutputDirectory = artifacts + Directory("packages") });
+});
+
+Task("Demo")
+    .Description("`msense demo`: GEMM and SVD through the native layer.")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", $"artifacts/bin/MatrixSensing.Cli/{configuration.ToLowerInvariant()}/msense.dll demo"));
 
 Task("Default").IsDependentOn("Run");
 

@@ -48,6 +48,14 @@ public class NativeLibraryFailureTests
     }
 
     [Test]
+    public void The_system_libraries_load_through_the_override()
+    {
+        var (code, stdout, _) = RunInfo(("MSENSE_OPENBLAS_PATH", "libopenblas.so.0"), ("MSENSE_LAPACKE_PATH", "liblapacke.so.3"));
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout, Does.Contain("libopenblas.so.0 (system)"));
+    }
+
+    [Test]
     public void The_default_search_finds_the_libraries()
     {
         var (code, stdout, _) = RunInfo();
