@@ -85,6 +85,23 @@ Task("Figures")
         Run("dotnet", $"artifacts/bin/MatrixSensing.Cli/{configuration.ToLowerInvariant()}/msense.dll reproduce {name} --out docs/figures");
 });
 
+Task("Perf")
+    .Description("Side by side on the same problems: our iteration, NumPy (perf/peers), MathNet managed and the memory-bandwidth limit; writes artifacts/perf/side-by-side.json (--threads=N, default 2).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var threads = Argument("threads", 2);
+    var settings = new ProcessSettings
+    {
+        Arguments = $"artifacts/bin/MatrixSensing.Benchmarks/{configuration.ToLowerInvariant()}/MatrixSensing.Benchmarks.dll side-by-side --out artifacts/perf --threads {threads}",
+        // Fully optimized code from the first call, so JIT tier-up never lands inside a timed or allocation-counted loop.
+        EnvironmentVariables = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" },
+    };
+    int code = StartProcess("dotnet", settings);
+    if (code != 0) throw new Exception($"The side-by-side comparison exited with {code}.");
+});
+
+
 Task("Bench")
     .Description("BenchmarkDotNet suites in perf/ (pass --filter=PATTERN to choose).")
     .IsDependentOn("Build")
