@@ -120,6 +120,11 @@ Task("Pack")
         DotNetPack(project, new DotNetPackSettings { Configuration = configuration, OutputDirectory = artifacts + Directory("packages") });
 });
 
+Task("PublishAot")
+    .Description("Publishes msense as one NativeAOT executable (with the bundled native library) into artifacts/aot.")
+    .IsDependentOn("Native")
+    .Does(() => Run("dotnet", "publish src/MatrixSensing.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot"));
+
 Task("Demo")
     .Description("`msense demo`: GEMM and SVD through the native layer.")
     .IsDependentOn("Build")
