@@ -137,7 +137,7 @@ internal sealed partial class Harness
             LimitBytes = StreamedBytes(d.Operator), LimitThreads = Threads,
             BytesPerIteration = stepper.BytesPerIteration,
             Samples = columns[0].Samples.Count,
-            Note = $"streams {2.0 * d.Operator.StoredBytes / 1e6:F0} MB/iter; U agrees with NumPy to {extra["numpy_agreement"]!.GetValue<double>():E0}",
+            Note = $"streams {StreamedBytes(d.Operator) / 1e6:F0} MB/iter (one fused pass); U agrees with NumPy to {extra["numpy_agreement"]!.GetValue<double>():E0}",
             Extra = extra,
         });
     }
