@@ -68,7 +68,6 @@ public sealed class FreshGaussianOperator<T> : DenseOperator<T> where T : unmana
 {
     private readonly T[] _data;
     private readonly ulong _seed;
-    private readonly RandomStream _generator = new(0);
 
     /// <summary>Draws the first ensemble.</summary>
     /// <param name="rows">n1.</param>
@@ -101,9 +100,9 @@ public sealed class FreshGaussianOperator<T> : DenseOperator<T> where T : unmana
     {
         if (iteration == 0 || iteration % RefreshEvery != 0) return false;
         Draws++;
-        // The block streams of ParallelNormal under a seed derived from the draw number, on this thread so the
-        // iteration loop stays allocation-free.
-        ParallelNormal.FillSequential<T>(_data, _seed + 0x9E3779B97F4A7C15UL * (ulong)(iteration / RefreshEvery), T.One / T.Sqrt(T.CreateTruncating(Count)), _generator);
+        // The ParallelNormal sequence of a seed derived from the draw number, on this thread so the iteration loop
+        // stays allocation-free.
+        ParallelNormal.FillRange<T>(_data, RandomStream.DeriveSeed(_seed, (ulong)(iteration / RefreshEvery)), 0, T.One / T.Sqrt(T.CreateTruncating(Count)));
         return true;
     }
 }

@@ -18,7 +18,7 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
     private readonly Matrix<T>? _scaledLeft;
     private readonly OperatorWorkspace<T>? _remeasureWorkspace;
     private readonly ulong _noiseSeed;
-    private readonly RandomStream _noise = new(0);
+    private readonly T[]? _noise;
 
     internal SensingProblem(MeasurementOperator<T> op, T[] measurements, LowRankTarget<T>? target, bool symmetric, double noiseLevel, ulong noiseSeed,
         bool measure = true)
@@ -29,6 +29,7 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
         IsSymmetric = symmetric;
         NoiseLevel = noiseLevel;
         _noiseSeed = noiseSeed;
+        if (noiseLevel > 0) _noise = new T[op.Count];
         if (target is not null)
         {
             _scaledLeft = target.ScaledLeft();
@@ -78,20 +79,10 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
         Operator.ApplyFactored(_scaledLeft!.Span, Target!.Right.Span, _remeasureWorkspace!, _measurements);
         if (NoiseLevel > 0)
         {
-            _noise.Reset(_noiseSeed, 0x6E6F697365UL + (ulong)iteration);
-            AddNoise(_measurements, NoiseLevel, _noise);
-        }
-    }
-
-    private static void AddNoise(Span<T> y, double noiseLevel, RandomStream rng)
-    {
-        // Noise in chunks through a small stack buffer keeps remeasuring allocation-free.
-        Span<T> chunk = stackalloc T[256];
-        for (int start = 0; start < y.Length; start += chunk.Length)
-        {
-            var part = y.Slice(start, Math.Min(chunk.Length, y.Length - start));
-            rng.FillNormal(chunk[..part.Length], T.CreateTruncating(noiseLevel));
-            TensorPrimitives.Add<T>(part, chunk[..part.Length], part);
+            // Each measurement round has its own noise stream; filled into a buffer kept for the purpose, so that
+            // retaking the measurements inside an iteration loop allocates nothing.
+            ParallelNormal.FillRange<T>(_noise, RandomStream.DeriveSeed(_noiseSeed, 0x6E6F697365UL + (ulong)iteration), 0, T.CreateTruncating(NoiseLevel));
+            TensorPrimitives.Add<T>(_measurements, _noise, _measurements);
         }
     }
 }

@@ -1,179 +1,135 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace MatrixSensing.Random;
 
 /// <summary>
-/// A seeded xoshiro256** generator. <c>(seed, stream)</c> pairs give independent sequences (the state is expanded
-/// from both through SplitMix64), so each random object of a run draws from its own stream and results do not
-/// depend on the order in which objects are built. Not thread-safe: one instance per thread.
+/// A seeded, splittable pseudo-random generator: xoshiro256++ (period 2^256 − 1) seeded through SplitMix64.
+/// <c>new RandomStream(seed, stream)</c> for distinct <paramref name="stream"/> values gives independent substreams
+/// of one seed; the same (seed, stream) always gives the same sequence on every platform.
 /// </summary>
-[SuppressMessage("Naming", "CA1711", Justification = "A random stream: the field's term for an independent sequence.")]
-public sealed class RandomStream
+/// <remarks>
+/// <para>Not thread-safe: give each thread its own stream (<see cref="Split"/> or a distinct stream number).</para>
+/// <para>Scalar draws (<see cref="NextUInt64"/>, <see cref="NextInt(int)"/>, …) advance the generator one step each.
+/// A bulk fill (<see cref="FillNormal{T}(Span{T}, T)"/>, <see cref="FillUniform{T}(Span{T})"/>,
+/// <see cref="FillRademacherBits"/>) draws one 64-bit key from this stream and produces the values with the
+/// vectorized block engine of that key (see <see cref="ParallelNormal"/>), so it costs one step of this stream
+/// whatever its length.</para>
+/// <para>All members are allocation-free.</para>
+/// </remarks>
+/// <param name="seed">The seed.</param>
+/// <param name="stream">The substream number; distinct numbers give independent streams of one seed.</param>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
+    Justification = "A random stream in the statistical sense (substreams of one seed), the name consumers use.")]
+public sealed partial class RandomStream(ulong seed, ulong stream = 0)
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private Xoshiro256 _state = Xoshiro256.FromKey(SplitMix64.DeriveKey(seed, stream));
 
-    /// <summary>Creates the generator for a seed and a stream number.</summary>
-    /// <param name="seed">The user's seed.</param>
-    /// <param name="stream">Which independent stream of that seed.</param>
-    public RandomStream(ulong seed, ulong stream = 0) => Reset(seed, stream);
+    /// <summary>The seed this stream was created with.</summary>
+    public ulong Seed { get; } = seed;
 
-    /// <summary>Restarts the generator at (seed, stream), as a new instance would start; allocation-free.</summary>
-    /// <param name="seed">The user's seed.</param>
-    /// <param name="stream">Which independent stream of that seed.</param>
-    public void Reset(ulong seed, ulong stream = 0)
-    {
-        ulong x = seed ^ (stream * 0xD1B54A32D192ED03UL) ^ 0x243F6A8885A308D3UL;
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
-    }
+    /// <summary>The substream number this stream was created with.</summary>
+    public ulong Stream { get; } = stream;
 
-    /// <summary>The next 64 uniformly random bits.</summary>
+    /// <summary>
+    /// A 64-bit seed for substream <paramref name="stream"/> of <paramref name="seed"/>, for APIs that take a
+    /// seed (such as <see cref="ParallelNormal.Fill{T}(Span{T}, ulong, T, int)"/>). For a fixed seed, distinct stream
+    /// numbers give distinct seeds.
+    /// </summary>
+    /// <param name="seed">The parent seed.</param>
+    /// <param name="stream">The substream number.</param>
+    /// <returns>The derived seed.</returns>
+    public static ulong DeriveSeed(ulong seed, ulong stream) => SplitMix64.DeriveKey(seed, stream);
+
+    /// <summary>A new, independent stream seeded from the next two outputs of this one.</summary>
+    /// <returns>The new stream.</returns>
+    public RandomStream Split() => new(NextUInt64(), NextUInt64());
+
+    /// <summary>Returns 64 random bits.</summary>
+    /// <returns>A uniformly distributed 64-bit word.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64()
-    {
-        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _state.Next();
 
-    /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    /// <summary>Returns 32 random bits (the high half of one 64-bit output).</summary>
+    /// <returns>A uniformly distributed 32-bit word.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint NextUInt32() => (uint)(_state.Next() >> 32);
 
-    /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias (Lemire's method).</summary>
-    /// <param name="maxExclusive">The bound, at least 1.</param>
+    /// <summary>Returns a double uniform in [0, 1) with 53 random bits.</summary>
+    /// <returns>A value in [0, 1).</returns>
+    public double NextDouble() => _state.NextDouble();
+
+    /// <summary>Returns a float uniform in [0, 1) with 24 random bits.</summary>
+    /// <returns>A value in [0, 1).</returns>
+    public float NextSingle() => (_state.Next() >> 40) * (1.0f / (1 << 24));
+
+    /// <summary>Returns an integer uniform in [0, <paramref name="maxExclusive"/>), without bias (Lemire's method).</summary>
+    /// <param name="maxExclusive">The exclusive upper bound, ≥ 1.</param>
+    /// <returns>A value in [0, <paramref name="maxExclusive"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is less than 1.</exception>
     public int NextInt(int maxExclusive)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxExclusive, 1);
-        ulong bound = (ulong)maxExclusive;
-        while (true)
-        {
-            ulong high = Math.BigMul(NextUInt64(), bound, out ulong low);
-            if (low >= bound || low >= (0UL - bound) % bound) return (int)high;
-        }
+        return (int)Bounded((uint)maxExclusive);
     }
 
-    /// <summary>Fills with uniform values in [0, 1).</summary>
-    /// <param name="destination">The values to fill.</param>
-    public void FillUniform<T>(Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Returns an integer uniform in [<paramref name="minInclusive"/>, <paramref name="maxExclusive"/>), without bias.</summary>
+    /// <param name="minInclusive">The inclusive lower bound.</param>
+    /// <param name="maxExclusive">The exclusive upper bound, greater than <paramref name="minInclusive"/>.</param>
+    /// <returns>A value in the range.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty.</exception>
+    public int NextInt(int minInclusive, int maxExclusive)
     {
-        for (int i = 0; i < destination.Length; i++) destination[i] = T.CreateTruncating(NextDouble());
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxExclusive, minInclusive);
+        return (int)(minInclusive + (long)Bounded64((ulong)((long)maxExclusive - minInclusive)));
     }
 
-    /// <summary>
-    /// Fills with i.i.d. N(0, σ²) values by the Box–Muller transform, vectorized through TensorPrimitives in chunks
-    /// of a stack buffer. Allocation-free.
-    /// </summary>
-    /// <param name="destination">The values to fill.</param>
-    /// <param name="standardDeviation">σ &gt; 0.</param>
-    public void FillNormal<T>(Span<T> destination, T standardDeviation) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Returns an integer uniform in [0, <paramref name="maxExclusive"/>), without bias.</summary>
+    /// <param name="maxExclusive">The exclusive upper bound, ≥ 1.</param>
+    /// <returns>A value in [0, <paramref name="maxExclusive"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is less than 1.</exception>
+    public long NextInt64(long maxExclusive)
     {
-        if (!(standardDeviation > T.Zero) || !T.IsFinite(standardDeviation))
-            throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "The standard deviation must be a finite number > 0.");
-        const int Chunk = 256;
-        Span<double> radius = stackalloc double[Chunk];
-        Span<double> angle = stackalloc double[Chunk];
-        Span<double> sin = stackalloc double[Chunk];
-        Span<double> cos = stackalloc double[Chunk];
-        double sigma = double.CreateTruncating(standardDeviation);
-        int filled = 0;
-        while (filled < destination.Length)
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxExclusive, 1);
+        return (long)Bounded64((ulong)maxExclusive);
+    }
+
+    /// <summary>Returns a standard normal variate (scalar ziggurat, 53-bit uniforms).</summary>
+    /// <returns>A draw from N(0, 1).</returns>
+    public double NextNormal() => Ziggurat.NextStandard(ref _state);
+
+    /// <summary>Lemire's nearly divisionless bounded integer on 32 bits: [0, range), range ≥ 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint Bounded(uint range)
+    {
+        ulong product = (ulong)NextUInt32() * range;
+        uint low = (uint)product;
+        if (low < range)
         {
-            int pairs = Math.Min(Chunk, (destination.Length - filled + 1) / 2);
-            var r = radius[..pairs];
-            var a = angle[..pairs];
-            for (int i = 0; i < pairs; i++)
+            uint threshold = (0u - range) % range;
+            while (low < threshold)
             {
-                // 1 − u lies in (0, 1], so the logarithm is finite.
-                r[i] = 1.0 - NextDouble();
-                a[i] = NextDouble();
-            }
-            TensorPrimitives.Log(r, r);
-            TensorPrimitives.Multiply(r, -2.0 * sigma * sigma, r);
-            TensorPrimitives.Sqrt(r, r);
-            TensorPrimitives.Multiply(a, 2 * Math.PI, a);
-            TensorPrimitives.SinCos(a, sin[..pairs], cos[..pairs]);
-            TensorPrimitives.Multiply(sin[..pairs], r, sin[..pairs]);
-            TensorPrimitives.Multiply(cos[..pairs], r, cos[..pairs]);
-            for (int i = 0; i < pairs && filled < destination.Length; i++)
-            {
-                destination[filled++] = T.CreateTruncating(cos[i]);
-                if (filled < destination.Length) destination[filled++] = T.CreateTruncating(sin[i]);
+                product = (ulong)NextUInt32() * range;
+                low = (uint)product;
             }
         }
+
+        return (uint)(product >> 32);
     }
 
-    /// <summary>Fills 64-bit words with fair coin flips, one per bit.</summary>
-    /// <param name="destination">The words to fill.</param>
-    public void FillRademacherBits(Span<ulong> destination)
+    /// <summary>Lemire's method on 64 bits: [0, range), range ≥ 1.</summary>
+    internal ulong Bounded64(ulong range)
     {
-        for (int i = 0; i < destination.Length; i++) destination[i] = NextUInt64();
-    }
-
-    /// <summary>A uniformly random permutation in place (Fisher–Yates).</summary>
-    /// <param name="values">The values to permute.</param>
-    public void Shuffle(Span<int> values)
-    {
-        for (int i = values.Length - 1; i > 0; i--)
+        ulong high = Math.BigMul(NextUInt64(), range, out ulong low);
+        if (low < range)
         {
-            int j = NextInt(i + 1);
-            (values[i], values[j]) = (values[j], values[i]);
-        }
-    }
-
-    /// <summary>
-    /// Distinct indices drawn uniformly from [0, <paramref name="populationSize"/>) without replacement, in random
-    /// order. Setup-time: it allocates scratch proportional to the smaller of the population and the sample.
-    /// </summary>
-    /// <param name="populationSize">The population, at least the sample size.</param>
-    /// <param name="destination">Receives destination.Length distinct indices.</param>
-    public void SampleWithoutReplacement(int populationSize, Span<int> destination)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(populationSize);
-        if (destination.Length > populationSize)
-            throw new ArgumentOutOfRangeException(nameof(populationSize), populationSize, $"Cannot draw {destination.Length} distinct indices from {populationSize}.");
-        int k = destination.Length;
-        if ((long)k * 4 >= populationSize)
-        {
-            // Dense: partial Fisher–Yates over the whole population.
-            var all = new int[populationSize];
-            for (int i = 0; i < all.Length; i++) all[i] = i;
-            for (int i = 0; i < k; i++)
+            ulong threshold = (0UL - range) % range;
+            while (low < threshold)
             {
-                int j = i + NextInt(populationSize - i);
-                (all[i], all[j]) = (all[j], all[i]);
+                high = Math.BigMul(NextUInt64(), range, out low);
             }
-            all.AsSpan(0, k).CopyTo(destination);
-            return;
         }
-        // Sparse: Floyd's algorithm, then shuffle so the order is random too.
-        var chosen = new HashSet<int>(k);
-        int filled = 0;
-        for (int j = populationSize - k; j < populationSize; j++)
-        {
-            int t = NextInt(j + 1);
-            int pick = chosen.Add(t) ? t : j;
-            if (pick == j) chosen.Add(j);
-            destination[filled++] = pick;
-        }
-        Shuffle(destination);
-    }
 
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        return high;
     }
 }

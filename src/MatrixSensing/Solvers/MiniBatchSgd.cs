@@ -29,7 +29,7 @@ public sealed class MiniBatchSgd<T> : Solver<T> where T : unmanaged, IFloatingPo
 
     private sealed class Rule(int count, int batch, SolverOptions options) : UpdateRule<T>
     {
-        private readonly EpochSampler _sampler = new(count, new RandomStream(options.Seed, 0x5CD0UL));
+        private readonly EpochSampler _sampler = new(count, new RandomStream(options.Seed, 0x5CD0UL), dropIncompleteBatch: true);
         private readonly T[] _batchResidual = new T[batch];
         private readonly T _scale = T.CreateTruncating((double)count / batch);
         private readonly double _decay = options.StepDecay;
