@@ -33,7 +33,8 @@ internal sealed class InitializationScale : Experiment
         [
             new Figure(Name, $"GD error after {iterations} iterations vs initialization scale (h = {h} > r* = {rank})", "initialization scale α", "final relative error", true, true,
                 [new Series("GD", scales, floors)],
-                $"The floor shrinks monotonically with α: {floors[0]:E1} at α = 1e-1 down to {floors[^1]:E1} at α = 1e-8; fitted log-log slope {slope:F2}."),
+                $"The floor {(floors.Zip(floors.Skip(1), (a, b) => b < a).All(x => x) ? "shrinks monotonically" : "shrinks (not monotonically)")} with α: " +
+                $"{floors[0]:E1} at α = 1e-1 down to {floors[^1]:E1} at α = 1e-8; fitted log-log slope {slope:F2}."),
             new Figure(Name + "-curves", "GD from small random initialization: error vs iteration", "iteration", "relative error", false, true, curves,
                 "Smaller α: a longer escape phase, then a lower floor."),
         ];

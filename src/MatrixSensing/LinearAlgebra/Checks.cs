@@ -38,14 +38,8 @@ internal static class Checks
 
     internal static Span<T> Matrix<T>(Span<T> span, int rows, int columns, int ld,
         [CallerArgumentExpression(nameof(span))] string? name = null,
-        [CallerArgumentExpression(nameof(ld))] string? ldName = null)
-    {
-        LeadingDimension(ld, rows, ldName);
-        long needed = Extent(rows, columns, ld);
-        if (span.Length < needed)
-            throw new ArgumentException($"{name} holds {span.Length} elements; a {rows}×{columns} matrix with leading dimension {ld} needs {needed}.", name);
-        return span[..(int)needed];
-    }
+        [CallerArgumentExpression(nameof(ld))] string? ldName = null) =>
+        span[..Matrix((ReadOnlySpan<T>)span, rows, columns, ld, name, ldName).Length];
 
     internal static void Length<T>(ReadOnlySpan<T> span, long needed, [CallerArgumentExpression(nameof(span))] string? name = null)
     {
