@@ -18,18 +18,13 @@ Task("CheckBindings")
     .Does(() => Run("/usr/bin/python3", "native/generate_bindings.py --check"));
 
 Task("Native")
-    .Description("Builds the self-contained libmsense_native.so (OpenBLAS + LAPACKE) into native/build/runtimes/linux-x64/native.")
+    .Description("CMake preset build of libmsense_native (OpenBLAS + LAPACKE + the Fortran runtime in one .so), installed as native/build/runtimes/<rid>/native/, which the library build copies and packs.")
     .Does(() =>
 {
-    Run("cmake", "--preset linux-x64 -S native");
-    Run("cmake", "--build native/build/linux-x64 --parallel 2");
-    var target = Directory("native/build/runtimes/linux-x64/native");
-    EnsureDirectoryExists(target);
-    CopyFile("native/build/linux-x64/libmsense_native.so", target + File("libmsense_native.so"));
-    // The Fortran runtime cannot be linked statically into a shared library on Debian (libgfortran.a is not PIC);
-    // ship it beside the library, where the $ORIGIN rpath finds it.
-    foreach (var lib in new[] { "libgfortran.so.5", "libquadmath.so.0" })
-        CopyFile($"/usr/lib/x86_64-linux-gnu/{lib}", target + File(lib));
+    // The build preset installs into native/build (CMakePresets.json: installDir, targets ["install"]).
+    var preset = Argument("native-preset", "linux-x64");
+    RunIn("native", "cmake", $"--preset {preset}");
+    RunIn("native", "cmake", $"--build --preset {preset}");
 });
 
 Task("Build")
@@ -138,6 +133,12 @@ void Run(string tool, string arguments)
 {
     int code = StartProcess(tool, new ProcessSettings { Arguments = arguments });
     if (code != 0) throw new Exception($"`{tool} {arguments}` exited with {code}.");
+}
+
+void RunIn(string workingDirectory, string tool, string arguments)
+{
+    int code = StartProcess(tool, new ProcessSettings { Arguments = arguments, WorkingDirectory = workingDirectory });
+    if (code != 0) throw new Exception($"`{tool} {arguments}` (in {workingDirectory}) exited with {code}.");
 }
 
 // Counts outcomes over every TRX file of the run, so the summary is the runner's own result.

@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 need=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# grep without -q reads all of ldconfig's output, so pipefail never sees ldconfig die of SIGPIPE.
+have_lib() { ldconfig -p 2>/dev/null | grep "$1" >/dev/null; }
 have_lib 'libopenblas.so.0' || need+=(libopenblas0-pthread)
 have_lib 'liblapacke.so.3' || need+=(liblapacke)
 [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] || need+=(libopenblas-dev)
@@ -19,6 +20,11 @@ have_lib 'liblapacke.so.3' || need+=(liblapacke)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
 command -v cmake >/dev/null || need+=(cmake)
 command -v gfortran >/dev/null || need+=(gfortran)
+# The native bundle (target Native): Ninja for the CMake presets, the static archives it links.
+command -v ninja >/dev/null || need+=(ninja-build)
+multiarch="$(uname -m)-linux-gnu"
+[ -f "/usr/lib/$multiarch/openblas-pthread/libopenblas.a" ] || need+=(libopenblas-pthread-dev)
+[ -f "/usr/lib/$multiarch/liblapacke.a" ] || need+=(liblapacke-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
