@@ -41,24 +41,32 @@ internal static class SweepCommand
             var kind = SolverFlags.ParseKind(parse.GetValue(solver)!);
             var jobs = (from ri in Enumerable.Range(0, rankValues.Length) from ci in Enumerable.Range(0, ratioValues.Length) from t in Enumerable.Range(0, perCell) select (ri, ci, t)).ToArray();
             var errors = new double[jobs.Length];
+            Array.Fill(errors, double.NaN); // trials not run (after Ctrl-C) stay NaN and count as failures
             int done = 0;
             var started = System.Diagnostics.Stopwatch.StartNew();
-            Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellation }, j =>
+            try
             {
-                var (ri, ci, t) = jobs[j];
-                int r = rankValues[ri];
-                int m = Math.Max(1, (int)Math.Round(ratioValues[ci] * size * r));
-                ulong s = parse.GetValue(seed) + (ulong)j * 7919;
-                var problem = SensingProblem.Create(LowRankTarget.Asymmetric<double>(size, size, r, 2, s), MeasurementOperators.Gaussian<double>(size, size, m, s + 1));
-                var result = SolverFactory.Create<double>(kind).Solve(problem, new SolverOptions
+                Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellation }, j =>
                 {
-                    Rank = kind == SolverKind.ScaledGD ? r : Math.Min(size, r + h), MaxIterations = parse.GetValue(maxIter),
-                    ErrorTolerance = parse.GetValue(threshold) / 10, TraceEvery = parse.GetValue(maxIter),
-                }, cancellationToken: cancellation);
-                errors[j] = result.Final.RelativeError ?? double.NaN;
-                int finished = Interlocked.Increment(ref done);
-                if (output.LiveProgress && finished % 4 == 0) lock (output) output.Stderr.Write($"\r  {finished}/{jobs.Length} trials");
-            });
+                    var (ri, ci, t) = jobs[j];
+                    int r = rankValues[ri];
+                    int m = Math.Max(1, (int)Math.Round(ratioValues[ci] * size * r));
+                    ulong s = parse.GetValue(seed) + (ulong)j * 7919;
+                    var problem = SensingProblem.Create(LowRankTarget.Asymmetric<double>(size, size, r, 2, s), MeasurementOperators.Gaussian<double>(size, size, m, s + 1));
+                    var result = SolverFactory.Create<double>(kind).Solve(problem, new SolverOptions
+                    {
+                        Rank = kind == SolverKind.ScaledGD ? r : Math.Min(size, r + h), MaxIterations = parse.GetValue(maxIter),
+                        ErrorTolerance = parse.GetValue(threshold) / 10, TraceEvery = parse.GetValue(maxIter),
+                    }, cancellationToken: cancellation);
+                    errors[j] = result.Final.RelativeError ?? double.NaN;
+                    int finished = Interlocked.Increment(ref done);
+                    if (output.LiveProgress && finished % 4 == 0) lock (output) output.Stderr.Write($"\r  {finished}/{jobs.Length} trials");
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                output.Say($"msense sweep: cancelled after {done} of {jobs.Length} trials; writing what was computed");
+            }
             if (output.LiveProgress) output.Stderr.WriteLine();
             var rate = new double[rankValues.Length, ratioValues.Length];
             var csv = new StringBuilder("rank,ratio,m,trial,relative_error,success\n");
