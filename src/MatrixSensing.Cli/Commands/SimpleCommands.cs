@@ -72,7 +72,7 @@ internal static class ReproduceCommand
                 foreach (var figure in experiment.Run(new ExperimentContext(line => output.Say("  " + line), cancellation)))
                 {
                     Directory.CreateDirectory(outDir);
-                    File.WriteAllText(Path.Combine(outDir, figure.Name + ".csv"), figure.ToCsv());
+                    MatrixSensing.IO.AtomicFile.WriteAllText(Path.Combine(outDir, figure.Name + ".csv"), figure.ToCsv());
                     string png = FigureRenderer.Save(figure, outDir, parse.GetValue(svg));
                     stdout.WriteLine($"{png}: {figure.Finding}");
                 }

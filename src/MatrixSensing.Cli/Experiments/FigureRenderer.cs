@@ -1,4 +1,5 @@
 using System.Globalization;
+using MatrixSensing.IO;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
@@ -36,8 +37,9 @@ internal static class FigureRenderer
         bool rising = first is not null && first.Y[^1] > first.Y[0];
         plot.ShowLegend(rising ? Alignment.UpperLeft : Alignment.UpperRight);
         string png = Path.Combine(directory, figure.Name + ".png");
-        plot.SavePng(png, 900, 560);
-        if (svg) plot.SaveSvg(Path.Combine(directory, figure.Name + ".svg"), 900, 560);
+        // Rendered in memory, then written atomically: a full disk never leaves a truncated PNG over a good one.
+        using (var image = plot.GetImage(900, 560)) AtomicFile.WriteAllBytes(png, image.GetImageBytes(ImageFormat.Png));
+        if (svg) AtomicFile.WriteAllText(Path.Combine(directory, figure.Name + ".svg"), plot.GetSvgXml(900, 560));
         return png;
     }
 

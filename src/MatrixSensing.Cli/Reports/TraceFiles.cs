@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MatrixSensing.IO;
 using MatrixSensing.Solvers;
 
 namespace MatrixSensing.Cli.Reports;
@@ -30,11 +31,11 @@ internal static class TraceFiles
                 sb.Append(run.Solver).Append(',').Append(t.Iteration).Append(',').Append(F(t.Seconds)).Append(',').Append(F(t.Loss)).Append(',')
                   .Append(F(t.RelativeResidual)).Append(',').Append(F(t.RelativeError)).Append(',').Append(F(t.Imbalance)).Append(',')
                   .Append(F(t.EstimateNorm)).Append(',').Append(F(t.SignalMinSingularValue)).Append(',').Append(F(t.NuisanceNorm)).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     public static void WriteJson(string path, List<RunReport> runs) =>
-        File.WriteAllText(path, JsonSerializer.Serialize(runs, ReportJson.Default.ListRunReport));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(runs, ReportJson.Default.ListRunReport));
 
     private static string F(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 }

@@ -45,7 +45,7 @@ public static class Npz
         return ReadCore(stream, stream is FileStream f ? f.Name : "<stream>", options);
     }
 
-    /// <summary>Writes the arrays to a new archive at <paramref name="path"/> (replacing any file there).</summary>
+    /// <summary>Writes the arrays to a new archive at <paramref name="path"/>, atomically replacing any file there (<see cref="AtomicFile"/>).</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="entries">Name and array pairs; each becomes the entry <c>name.npy</c>.</param>
     /// <param name="compress">Deflate the entries (as <c>np.savez_compressed</c>); otherwise store them (as <c>np.savez</c>).</param>
@@ -54,8 +54,8 @@ public static class Npz
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var list = Validate(entries);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        WriteCore(file, list, compress);
+        // Through a temporary file and a rename: a full disk or a crash never leaves a truncated archive.
+        AtomicFile.Write(path, file => WriteCore(file, list, compress));
     }
 
     /// <summary>Writes the arrays as an archive at the current position of <paramref name="stream"/>, leaving it open.</summary>
