@@ -6,19 +6,25 @@ namespace MatrixSensing.Operators;
 
 /// <summary>
 /// Matrix completion: observe the entries Ω, A(Z)_k = Z[i_k, j_k]/√p, with Ω drawn entry by entry with probability p
-/// or as exactly |Ω| entries uniformly without replacement (then p = |Ω|/(n1n2)). Factored routes cost O(|Ω|h) and
-/// work on row-major copies of the factors, so each observed entry reads two contiguous h-vectors.
+/// or as exactly |Ω| entries uniformly without replacement (then p = |Ω|/(n1n2)), or given by the caller.
+/// Measurement k is always (<see cref="ObservedRows"/>[k], <see cref="ObservedColumns"/>[k]), in the caller's order for
+/// given entries (generated ones are numbered by row, then column); the kernels keep their own row- and column-sorted
+/// copies with a permutation back to that order. Factored routes cost O(|Ω|h), on row-major copies of the factors,
+/// so each observed entry reads two contiguous h-vectors; the row-subset routes cost O(batch·h) plus one clear of
+/// the outputs.
 /// </summary>
 /// <typeparam name="T">Compute precision.</typeparam>
 public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _row;
     private readonly int[] _column;
+    private readonly EntryLayout _layout;
     private readonly T _scale;
 
     private EntrySamplingOperator(int rows, int columns, int[] row, int[] column, double probability)
         : base(rows, columns, row.Length)
     {
+        _layout = EntryLayout.Build(rows, columns, row, column);
         _row = row;
         _column = column;
         Probability = probability;
@@ -70,39 +76,44 @@ public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : 
         return FromLinear(rows, columns, picks.Select(p => (long)p).ToList(), (double)count / total);
     }
 
-    /// <summary>Observes given entries (row and column indices, scaled by 1/√p with p = |Ω|/(n1n2)).</summary>
+    /// <summary>
+    /// Observes given entries, measurement k being (observedRows[k], observedColumns[k]) in the order given, scaled by
+    /// 1/√p with p = |Ω|/(n1n2). The index lists are copied.
+    /// </summary>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="observedRows">Row index of each observation.</param>
     /// <param name="observedColumns">Column index of each observation.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An index lies outside the matrix.</exception>
+    /// <exception cref="ArgumentException">The lists differ in length, are empty, or name an entry twice.</exception>
     internal static EntrySamplingOperator<T> FromIndices(int rows, int columns, ReadOnlySpan<int> observedRows, ReadOnlySpan<int> observedColumns)
     {
         CheckShape(rows, columns);
-        if (observedRows.Length != observedColumns.Length || observedRows.IsEmpty)
-            throw new ArgumentException("Row and column index lists must be non-empty and of equal length.", nameof(observedColumns));
-        var linear = new List<long>(observedRows.Length);
-        for (int k = 0; k < observedRows.Length; k++)
-        {
-            if ((uint)observedRows[k] >= (uint)rows || (uint)observedColumns[k] >= (uint)columns)
-                throw new ArgumentOutOfRangeException(nameof(observedRows), $"Entry ({observedRows[k]}, {observedColumns[k]}) lies outside {rows}×{columns}.");
-            linear.Add(observedRows[k] + (long)observedColumns[k] * rows);
-        }
-        return FromLinear(rows, columns, linear, (double)observedRows.Length / ((long)rows * columns));
+        if (observedRows.Length != observedColumns.Length)
+            throw new ArgumentException($"observedRows has {observedRows.Length} indices but observedColumns has {observedColumns.Length}; give one row and one column per observation.", nameof(observedColumns));
+        if (observedRows.IsEmpty)
+            throw new ArgumentException("No entry was given: a completion operator needs at least one observed entry.", nameof(observedRows));
+        MemoryGuard.EnsureFits(32L * observedRows.Length, $"an entry-sampling operator with {observedRows.Length} observations");
+        return new EntrySamplingOperator<T>(rows, columns, observedRows.ToArray(), observedColumns.ToArray(),
+            (double)observedRows.Length / ((long)rows * columns));
     }
 
     /// <summary>p, the observation probability the scaling uses.</summary>
     public double Probability { get; }
 
+    /// <summary>1/√p: a raw observed entry M_jk times this is its measurement.</summary>
+    public override T ObservationScale => _scale;
+
     /// <inheritdoc/>
     public override string Name => "entry-sampling";
 
     /// <inheritdoc/>
-    public override long StoredBytes => 2L * sizeof(int) * Count;
+    public override long StoredBytes => 2L * sizeof(int) * Count + _layout.Bytes;
 
-    /// <summary>Row of observation k.</summary>
+    /// <summary>Row of each observation, in measurement order: measurement k reads entry (ObservedRows[k], ObservedColumns[k]).</summary>
     public ReadOnlySpan<int> ObservedRows => _row;
 
-    /// <summary>Column of observation k.</summary>
+    /// <summary>Column of each observation, in measurement order.</summary>
     public ReadOnlySpan<int> ObservedColumns => _column;
 
     /// <inheritdoc/>
@@ -123,66 +134,79 @@ public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : 
 
     /// <inheritdoc/>
     protected override void ApplyFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result) =>
-        Forward(default, u, v, (Scratch)workspace, result, all: true);
+        Pass(EntrySamplingPass<T>.PassMode.Forward, u, v, default, result, (Scratch)workspace, default, default);
 
     /// <inheritdoc/>
-    protected override void AdjointFactoredCore(ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu) =>
-        Adjoint(default, residual, u, v, (Scratch)workspace, gv, gtu, all: true);
+    protected override void AdjointFactoredCore(ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
+        => Pass(EntrySamplingPass<T>.PassMode.Adjoint, u, v, residual, default, (Scratch)workspace, gv, gtu);
 
     /// <inheritdoc/>
-    protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result) =>
-        Forward(rows, u, v, (Scratch)workspace, result, all: false);
+    protected override void ResidualAndAdjointFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> measurements, OperatorWorkspace<T> workspace,
+        Span<T> residual, Span<T> gv, Span<T> gtu) =>
+        Pass(EntrySamplingPass<T>.PassMode.Fused, u, v, measurements, residual, (Scratch)workspace, gv, gtu);
 
     /// <inheritdoc/>
-    protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu) =>
-        Adjoint(rows, residual, u, v, (Scratch)workspace, gv, gtu, all: false);
-
-    private void Forward(ReadOnlySpan<int> subset, ReadOnlySpan<T> u, ReadOnlySpan<T> v, Scratch ws, Span<T> result, bool all)
+    protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
     {
-        int h = ws.Rank;
-        ToRowMajor(u, Rows, h, ws.Ut);
-        ToRowMajor(v, Columns, h, ws.Vt);
-        int n = all ? Count : subset.Length;
-        for (int q = 0; q < n; q++)
+        // Straight from the column-major factors: O(h) per measurement, nothing of size n1 or n2 touched.
+        int h = workspace.Rank, n1 = Rows, n2 = Columns;
+        for (int b = 0; b < rows.Length; b++)
         {
-            int k = all ? q : subset[q];
-            result[q] = _scale * System.Numerics.Tensors.TensorPrimitives.Dot<T>(ws.Ut.AsSpan(_row[k] * h, h), ws.Vt.AsSpan(_column[k] * h, h));
+            int i = _row[rows[b]], j = _column[rows[b]];
+            T sum = T.Zero;
+            for (int l = 0; l < h; l++) sum += u[i + l * n1] * v[j + l * n2];
+            result[b] = _scale * sum;
         }
     }
 
-    private void Adjoint(ReadOnlySpan<int> subset, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, Scratch ws, Span<T> gv, Span<T> gtu, bool all)
+    /// <inheritdoc/>
+    protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
     {
-        int h = ws.Rank;
-        ToRowMajor(u, Rows, h, ws.Ut);
-        ToRowMajor(v, Columns, h, ws.Vt);
-        ws.GVt.AsSpan().Clear();
-        ws.GtUt.AsSpan().Clear();
-        int n = all ? Count : subset.Length;
-        for (int q = 0; q < n; q++)
+        // One clear of the outputs (they are dense n×h by contract), then O(h) per measurement.
+        int h = workspace.Rank, n1 = Rows, n2 = Columns;
+        gv.Clear();
+        gtu.Clear();
+        for (int b = 0; b < rows.Length; b++)
         {
-            int k = all ? q : subset[q];
-            T c = residual[q] * _scale;
-            var gvRow = ws.GVt.AsSpan(_row[k] * h, h);
-            var gtuRow = ws.GtUt.AsSpan(_column[k] * h, h);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<T>(ws.Vt.AsSpan(_column[k] * h, h), c, gvRow, gvRow);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<T>(ws.Ut.AsSpan(_row[k] * h, h), c, gtuRow, gtuRow);
+            int i = _row[rows[b]], j = _column[rows[b]];
+            T c = _scale * residual[b];
+            for (int l = 0; l < h; l++)
+            {
+                gv[i + l * n1] += c * v[j + l * n2];
+                gtu[j + l * n2] += c * u[i + l * n1];
+            }
         }
-        ToColumnMajor(ws.GVt, Rows, h, gv);
-        ToColumnMajor(ws.GtUt, Columns, h, gtu);
     }
 
-    private static void ToRowMajor(ReadOnlySpan<T> columnMajor, int n, int h, Span<T> rowMajor)
+    private void Pass(EntrySamplingPass<T>.PassMode mode, ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> measurements, Span<T> residual,
+        Scratch ws, Span<T> gv, Span<T> gtu)
     {
-        for (int l = 0; l < h; l++)
-            for (int i = 0; i < n; i++)
-                rowMajor[i * h + l] = columnMajor[i + l * n];
+        int h = ws.Rank, hp = ws.Stride;
+        ToPaddedRowMajor(u, Rows, h, hp, ws.Ut);
+        ToPaddedRowMajor(v, Columns, h, hp, ws.Vt);
+        ws.Kernel.Run(mode, ws.Ut, ws.Vt, measurements, residual, ws.Coefficient, ws.GVt, ws.GtUt);
+        if (mode == EntrySamplingPass<T>.PassMode.Forward) return;
+        FromPaddedRowMajor(ws.GVt, Rows, h, hp, gv);
+        FromPaddedRowMajor(ws.GtUt, Columns, h, hp, gtu);
     }
 
-    private static void ToColumnMajor(ReadOnlySpan<T> rowMajor, int n, int h, Span<T> columnMajor)
+    private static void ToPaddedRowMajor(ReadOnlySpan<T> columnMajor, int n, int h, int stride, Span<T> rowMajor)
+    {
+        // Only the first h of each padded row are written: the padding keeps the zeros it was allocated with.
+        for (int i = 0; i < n; i++)
+        {
+            var row = rowMajor.Slice(i * stride, h);
+            for (int l = 0; l < h; l++) row[l] = columnMajor[i + l * n];
+        }
+    }
+
+    private static void FromPaddedRowMajor(ReadOnlySpan<T> rowMajor, int n, int h, int stride, Span<T> columnMajor)
     {
         for (int l = 0; l < h; l++)
-            for (int i = 0; i < n; i++)
-                columnMajor[i + l * n] = rowMajor[i * h + l];
+        {
+            var column = columnMajor.Slice(l * n, n);
+            for (int i = 0; i < n; i++) column[i] = rowMajor[i * stride + l];
+        }
     }
 
     private static void CheckShape(int rows, int columns)
@@ -191,26 +215,45 @@ public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : 
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
     }
 
+    /// <summary>Generated entries, numbered by row then column (the row pass then reads y and writes r in order).</summary>
     private static EntrySamplingOperator<T> FromLinear(int rows, int columns, List<long> linear, double probability)
     {
-        MemoryGuard.EnsureFits(8L * linear.Count, $"an entry-sampling operator with {linear.Count} observations");
-        // Sorted by position: the adjoint's scattered writes then walk memory in order.
-        linear.Sort();
-        var row = new int[linear.Count];
-        var column = new int[linear.Count];
-        for (int k = 0; k < linear.Count; k++)
+        MemoryGuard.EnsureFits(40L * linear.Count, $"an entry-sampling operator with {linear.Count} observations");
+        var key = new long[linear.Count];
+        for (int k = 0; k < key.Length; k++) key[k] = linear[k] % rows * columns + linear[k] / rows;
+        Array.Sort(key);
+        var row = new int[key.Length];
+        var column = new int[key.Length];
+        for (int k = 0; k < key.Length; k++)
         {
-            row[k] = (int)(linear[k] % rows);
-            column[k] = (int)(linear[k] / rows);
+            row[k] = (int)(key[k] / columns);
+            column[k] = (int)(key[k] % columns);
         }
         return new EntrySamplingOperator<T>(rows, columns, row, column, probability);
     }
 
-    private sealed class Scratch(EntrySamplingOperator<T> owner, int rank, int maxBatch) : OperatorWorkspace<T>(owner, rank, maxBatch)
+    private sealed class Scratch : OperatorWorkspace<T>
     {
-        public T[] Ut { get; } = new T[owner.Rows * rank];
-        public T[] Vt { get; } = new T[owner.Columns * rank];
-        public T[] GVt { get; } = new T[owner.Rows * rank];
-        public T[] GtUt { get; } = new T[owner.Columns * rank];
+        public Scratch(EntrySamplingOperator<T> owner, int rank, int maxBatch) : base(owner, rank, maxBatch)
+        {
+            Stride = EntrySamplingPass<T>.PaddedRank(rank);
+            Ut = new T[(long)owner.Rows * Stride];
+            Vt = new T[(long)owner.Columns * Stride];
+            GVt = new T[Ut.Length];
+            GtUt = new T[Vt.Length];
+            Coefficient = new T[owner.Count];
+            Kernel = new EntrySamplingPass<T>(owner._layout, owner._scale, rank);
+        }
+
+        public int Stride { get; }
+        public T[] Ut { get; }
+        public T[] Vt { get; }
+        public T[] GVt { get; }
+        public T[] GtUt { get; }
+
+        /// <summary>s·r of each entry in row-sorted storage order, written by the row pass for the column pass.</summary>
+        public T[] Coefficient { get; }
+
+        public EntrySamplingPass<T> Kernel { get; }
     }
 }

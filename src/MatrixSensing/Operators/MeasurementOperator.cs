@@ -37,6 +37,14 @@ public abstract class MeasurementOperator<T> where T : unmanaged, IFloatingPoint
     /// <summary>A short name for traces and tables, e.g. "gaussian".</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// The factor between a raw observation and this operator's measurement: y_i = ObservationScale · (raw value).
+    /// Completion (EntrySampling) observes M_jk and measures M_jk/√p, so its scale is 1/√p; rank-one data records
+    /// a_iᵀ M b_i and the operator measures it divided by √m (√(2m) symmetric). Default one (dense operators measure
+    /// ⟨A_i, M⟩ as given). Used by <c>SensingProblem.FromObservations</c>.
+    /// </summary>
+    public virtual T ObservationScale => T.One;
+
     /// <summary>Bytes the operator holds (its stored ensemble), for memory estimates and bandwidth bounds.</summary>
     public abstract long StoredBytes { get; }
 

@@ -41,6 +41,29 @@ public sealed class RankOneOperator<T> : MeasurementOperator<T> where T : unmana
         _scale = T.One / T.Sqrt(T.CreateTruncating(symmetric ? 2.0 * count : count));
     }
 
+    /// <summary>Wraps vectors given as data (not copied): column i of <paramref name="a"/> is a_i.</summary>
+    /// <param name="rows">n1.</param>
+    /// <param name="columns">n2.</param>
+    /// <param name="count">m.</param>
+    /// <param name="a">n1×m, column-major.</param>
+    /// <param name="b">n2×m, column-major, or null for the symmetric form b_i = a_i.</param>
+    internal RankOneOperator(int rows, int columns, int count, T[] a, T[]? b) : base(rows, columns, count)
+    {
+        IsSymmetric = b is null;
+        _a = a;
+        _b = b ?? a;
+        _scale = T.One / T.Sqrt(T.CreateTruncating(IsSymmetric ? 2.0 * count : count));
+    }
+
+    /// <summary>a_i as the columns of an n1×m column-major array (for tests and data export).</summary>
+    internal ReadOnlySpan<T> LeftVectors => _a;
+
+    /// <summary>b_i as the columns of an n2×m column-major array (the same as <see cref="LeftVectors"/> when symmetric).</summary>
+    internal ReadOnlySpan<T> RightVectors => _b;
+
+    /// <summary>1/√m (1/√(2m) symmetric): a raw a_iᵀ M b_i times this is measurement i.</summary>
+    public override T ObservationScale => _scale;
+
     /// <summary>Whether b_i = a_i.</summary>
     public bool IsSymmetric { get; }
 

@@ -114,14 +114,46 @@ public static class SensingProblem
     public static SensingProblem<T> FromMeasurements<T>(MeasurementOperator<T> measurementOperator, ReadOnlySpan<T> measurements, bool symmetric = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        CheckData(measurementOperator, measurements, symmetric, nameof(measurements));
+        return new SensingProblem<T>(measurementOperator, measurements.ToArray(), null, symmetric, 0, 0);
+    }
+
+    /// <summary>
+    /// A problem from raw observations, as data sets record them: completion values M_jk (one per observed entry, in
+    /// the operator's measurement order, i.e. observation k belongs to entry (ObservedRows[k], ObservedColumns[k])), or
+    /// rank-one values a_iᵀ M b_i. The measurements are y = <see cref="MeasurementOperator{T}.ObservationScale"/> ·
+    /// observations (1/√p for completion, 1/√m for rank-one, 1 for dense operators), so the caller never applies the
+    /// operator's own scaling.
+    /// </summary>
+    /// <param name="measurementOperator">A.</param>
+    /// <param name="observations">m finite raw values (copied).</param>
+    /// <param name="symmetric">Whether to fit a symmetric PSD model X·Xᵀ (needs n1 = n2); a symmetric target implies it. Default false.</param>
+    /// <param name="target">M*, when known, so that error metrics are available; default null (data alone).</param>
+    public static SensingProblem<T> FromObservations<T>(MeasurementOperator<T> measurementOperator, ReadOnlySpan<T> observations, bool symmetric = false,
+        LowRankTarget<T>? target = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        symmetric |= target?.IsSymmetric ?? false;
+        CheckData(measurementOperator, observations, symmetric, nameof(observations));
+        if (target is not null && (target.Rows != measurementOperator.Rows || target.Columns != measurementOperator.Columns))
+            throw new ArgumentException($"The target is {target.Rows}×{target.Columns} but the operator senses {measurementOperator.Rows}×{measurementOperator.Columns} matrices.", nameof(target));
+        if (target is not null && symmetric && !target.IsSymmetric)
+            throw new ArgumentException("A symmetric model was asked for, but the target is asymmetric.", nameof(symmetric));
+        var y = observations.ToArray();
+        TensorPrimitives.Multiply<T>(y, measurementOperator.ObservationScale, y);
+        return new SensingProblem<T>(measurementOperator, y, target, symmetric, 0, 0, measure: false);
+    }
+
+    private static void CheckData<T>(MeasurementOperator<T> measurementOperator, ReadOnlySpan<T> values, bool symmetric, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ArgumentNullException.ThrowIfNull(measurementOperator);
-        if (measurements.Length != measurementOperator.Count)
-            throw new ArgumentException($"The operator takes {measurementOperator.Count} measurements but {measurements.Length} were given.", nameof(measurements));
-        if (!TensorPrimitives.IsFiniteAll(measurements))
-            throw new ArgumentException($"The measurements contain NaN or infinity (first at index {IndexOfNonFinite(measurements)}).", nameof(measurements));
+        if (values.Length != measurementOperator.Count)
+            throw new ArgumentException($"The operator takes {measurementOperator.Count} measurements but {values.Length} were given.", name);
+        if (!TensorPrimitives.IsFiniteAll(values))
+            throw new ArgumentException($"The {name} contain NaN or infinity (first at index {IndexOfNonFinite(values)}).", name);
         if (symmetric && measurementOperator.Rows != measurementOperator.Columns)
             throw new ArgumentException($"A symmetric model needs a square unknown; the operator senses {measurementOperator.Rows}×{measurementOperator.Columns} matrices.", nameof(symmetric));
-        return new SensingProblem<T>(measurementOperator, measurements.ToArray(), null, symmetric, 0, 0);
     }
 
     /// <summary>
