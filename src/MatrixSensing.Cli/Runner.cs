@@ -26,13 +26,13 @@ internal sealed record Output(TextWriter Stdout, TextWriter Stderr, bool Quiet, 
 /// <summary>Runs solvers on one problem side by side and writes the table, trace.csv, trace.json and convergence.png.</summary>
 internal static class Runner
 {
-    public static IReadOnlyList<SolverResult<T>> Run<T>(SensingProblem<T> problem, IReadOnlyList<(SolverKind Kind, SolverOptions Options)> runs,
+    public static IReadOnlyList<SolverResult<T>> Run<T>(SensingProblem<T> problem, IReadOnlyList<(SolverDescriptor Solver, SolverOptions Options)> runs,
         string outDir, string title, Output output, CancellationToken cancellation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var results = new List<SolverResult<T>>();
-        foreach (var (kind, options) in runs)
+        foreach (var (descriptor, options) in runs)
         {
-            var solver = SolverFactory.Create<T>(kind);
+            var solver = descriptor.Create<T>();
             var progress = new LiveProgress(output, solver.Name);
             var result = solver.Solve(problem, options, progress, cancellation);
             progress.Finish();

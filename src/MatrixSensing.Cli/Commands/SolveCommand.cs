@@ -34,7 +34,7 @@ internal static class SolveCommand
             var results = Runner.Run(problem, runs, outDir, Path.GetFileName(path), output, cancellation);
             for (int i = 0; i < results.Count; i++)
             {
-                string file = Path.Combine(outDir, results.Count == 1 ? "estimate.npz" : $"estimate-{runs[i].Item1.ToString().ToLowerInvariant()}.npz");
+                string file = Path.Combine(outDir, results.Count == 1 ? "estimate.npz" : $"estimate-{runs[i].Item1.Name}.npz");
                 ProblemBundle.SaveResult(file, results[i]);
                 output.Say($"wrote {file}");
             }

@@ -7,8 +7,20 @@ namespace MatrixSensing.Cli.Commands;
 /// <summary>The flags that choose solvers and their options, shared by `run` and `solve`.</summary>
 internal sealed class SolverFlags
 {
-    public Option<string> Solvers { get; } = new("--solver") { Description = "Solvers, comma-separated: gd, sgd, scaledgd-lambda, scaledgd, precgd, svp", DefaultValueFactory = _ => "scaledgd-lambda,gd" };
-    public Option<int> FactorRank { get; } = new("--h") { Description = "Factor rank h (0: the target's rank)", DefaultValueFactory = _ => 20 };
+    /// <summary>h when --h is absent, for solvers that do not need the exact rank: overparameterized on the default problem (r* = 5).</summary>
+    public const int DefaultRank = 20;
+
+    public Option<string> Solvers { get; } = new("--solver")
+    {
+        Description = "Solvers, comma-separated: " + string.Join("; ", SolverRegistry.All.Select(d => $"{d.Name} = {d.Description}")),
+        DefaultValueFactory = _ => "scaledgd-lambda,gd",
+    };
+
+    public Option<int?> FactorRank { get; } = new("--h")
+    {
+        Description = $"Factor rank h (default {DefaultRank}; the target's rank r* for solvers that need the exact rank: " +
+                      string.Join(", ", SolverRegistry.All.Where(d => d.NeedsExactRank).Select(d => d.Name)) + "; 0: r*)",
+    };
     public Option<double?> Step { get; } = new("--step") { Description = "Absolute step size η (default: the solver's)" };
     public Option<double?> RelativeStep { get; } = new("--relative-step") { Description = "Step size relative to σ̂₁: η = value/σ̂₁" };
     public Option<double?> Lambda { get; } = new("--lambda") { Description = "Absolute damping λ of ScaledGD(λ)" };
@@ -32,16 +44,22 @@ internal sealed class SolverFlags
             command.Add(option);
     }
 
-    public IReadOnlyList<SolverKind> Kinds(ParseResult parse) =>
-        [.. parse.GetValue(Solvers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseKind)];
+    public IReadOnlyList<SolverDescriptor> Kinds(ParseResult parse) =>
+        [.. parse.GetValue(Solvers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseSolver)];
 
-    public SolverOptions Options(ParseResult parse, SolverKind kind, int defaultRank)
+    /// <summary>The options of one solver. An explicit --h is always honoured; without it, solvers that need the exact rank take r* (Rank = 0).</summary>
+    public SolverOptions Options(ParseResult parse, SolverDescriptor solver, int defaultRank)
     {
         double? budget = parse.GetValue(TimeBudget);
-        int rank = parse.GetValue(FactorRank);
+        int? rank = parse.GetValue(FactorRank);
         return new SolverOptions
         {
-            Rank = kind == SolverKind.ScaledGD ? 0 : rank == 0 ? defaultRank : rank,
+            Rank = rank switch
+            {
+                null => solver.NeedsExactRank ? 0 : DefaultRank,
+                0 => defaultRank,
+                var h => h.Value,
+            },
             Step = Pick(parse.GetValue(Step), parse.GetValue(RelativeStep), "step"),
             Lambda = Pick(parse.GetValue(Lambda), parse.GetValue(RelativeLambda), "lambda"),
             PrecGdConstant = parse.GetValue(PrecGdConstant),
@@ -58,16 +76,13 @@ internal sealed class SolverFlags
         };
     }
 
-    public static SolverKind ParseKind(string name) => name.ToLowerInvariant() switch
-    {
-        "gd" => SolverKind.GD,
-        "sgd" => SolverKind.SGD,
-        "scaledgd-lambda" or "scaledgdlambda" => SolverKind.ScaledGDLambda,
-        "scaledgd" => SolverKind.ScaledGD,
-        "precgd" => SolverKind.PrecGD,
-        "svp" => SolverKind.SVP,
-        _ => throw new ArgumentException($"unknown solver '{name}'; one of gd, sgd, scaledgd-lambda, scaledgd, precgd, svp"),
-    };
+    /// <summary>A solver by command-line name, from the registry; the error lists every name.</summary>
+    public static SolverDescriptor ParseSolver(string name) =>
+        SolverRegistry.TryGet(name, out var solver) ? solver : throw new ArgumentException($"unknown solver '{name}'; one of {SolverRegistry.Names}");
+
+    /// <summary>A built-in solver's kind by command-line name (for callers that still switch on <see cref="SolverKind"/>).</summary>
+    public static SolverKind ParseKind(string name) =>
+        ParseSolver(name).Kind ?? throw new ArgumentException($"solver '{name}' has no SolverKind; use ParseSolver");
 
     private static Magnitude? Pick(double? absolute, double? relative, string what) => (absolute, relative) switch
     {

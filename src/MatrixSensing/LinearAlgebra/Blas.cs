@@ -124,6 +124,45 @@ public static unsafe class Blas
         }
     }
 
+    /// <summary>
+    /// Triangular solve with many right-hand sides (<c>trsm</c>), in place of B: op(A)·X = α·B (left side) or
+    /// X·op(A) = α·B (right side), for a triangular A of order m (left) or n (right) and an m×n matrix B. Only
+    /// <paramref name="triangle"/> of A is read. The right side turns (FᵀF + λI)⁻¹ applied to a tall n×h factor into
+    /// two solves with its Cholesky factor and no transposes. A singular A gives infinities, as in BLAS: check its
+    /// diagonal first (a Cholesky factor from a successful potrf has none).
+    /// </summary>
+    /// <param name="side">Whether A multiplies X from the left or the right.</param>
+    /// <param name="triangle">Which triangle of A holds it.</param>
+    /// <param name="trans">Whether A is used transposed.</param>
+    /// <param name="diagonal">Whether A has an implicit unit diagonal.</param>
+    /// <param name="m">Rows of B.</param>
+    /// <param name="n">Columns of B.</param>
+    /// <param name="alpha">Scale of B (zero clears B without reading A).</param>
+    /// <param name="a">A, column-major, order m (left) or n (right).</param>
+    /// <param name="lda">Leading dimension of A.</param>
+    /// <param name="b">B (m×n), overwritten by X.</param>
+    /// <param name="ldb">Leading dimension of B.</param>
+    public static void TriangularSolve<T>(Side side, Triangle triangle, Transpose trans, Diagonal diagonal, int m, int n, T alpha,
+        ReadOnlySpan<T> a, int lda, Span<T> b, int ldb)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Checks.Dimension(m); Checks.Dimension(n);
+        int order = side == Side.Left ? m : n;
+        a = Checks.Matrix(a, order, order, lda);
+        b = Checks.Matrix(b, m, n, ldb);
+        Checks.NoOverlap<T>(b, a, nameof(b), nameof(a));
+        if (m == 0 || n == 0) return;
+        NativeLibraries.EnsureLoaded();
+        fixed (T* pa = a, pb = b)
+        {
+            if (Checks.IsDouble<T>())
+                Cblas.cblas_dtrsm(ColMajor, (CblasSide)side, (CblasUplo)triangle, (CblasTranspose)trans, (CblasDiag)diagonal, m, n, D(alpha), (double*)pa, lda, (double*)pb, ldb);
+            else if (Checks.IsSingle<T>())
+                Cblas.cblas_strsm(ColMajor, (CblasSide)side, (CblasUplo)triangle, (CblasTranspose)trans, (CblasDiag)diagonal, m, n, S(alpha), (float*)pa, lda, (float*)pb, ldb);
+            else throw Checks.Unsupported<T>();
+        }
+    }
+
     /// <summary>y ← α·x + y. x and y have equal length; they may be the same buffer but not shifted views of one.</summary>
     /// <param name="alpha">Scale of x.</param>
     /// <param name="x">The vector added.</param>

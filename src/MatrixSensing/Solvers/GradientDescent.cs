@@ -1,5 +1,4 @@
 using System.Numerics;
-using MatrixSensing.LinearAlgebra;
 
 namespace MatrixSensing.Solvers;
 
@@ -16,31 +15,30 @@ public sealed class GradientDescent<T> : Solver<T> where T : unmanaged, IFloatin
     /// <inheritdoc/>
     public override Magnitude DefaultStep => Magnitude.Relative(0.5);
 
-    internal override UpdateRule<T> CreateRule(SolverState<T> state, SolverOptions options) => new Rule();
+    /// <inheritdoc/>
+    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Asymmetric();
 
-    private sealed class Rule : UpdateRule<T>
+    /// <inheritdoc/>
+    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new Symmetric();
+
+    /// <summary>The direction is the gradient the session evaluated: nothing to compute or copy.</summary>
+    private sealed class Asymmetric : AsymmetricRule<T>
     {
-        internal override bool UsesGradient => true;
-
-        internal override void Update(SolverState<T> s, int iteration)
-        {
-            s.EnsureGradient();
-            Descend(s, s.Step);
-        }
+        public override Move<T> Compute(AsymmetricIterate<T> it) => Move.Descent(it.Step, it.GradientU, it.GradientV);
     }
 
-    /// <summary>U −= η·GV and V −= η·GᵀU (symmetric: X −= η·sym(G)X).</summary>
-    internal static void Descend(SolverState<T> s, T step)
+    private sealed class Symmetric : SymmetricRule<T>
     {
-        if (s.Symmetric)
-        {
-            s.SymmetrizeGradient();
-            Blas.Axpy<T>(-step, s.GV, s.U);
-        }
-        else
-        {
-            Blas.Axpy<T>(-step, s.GV, s.U);
-            Blas.Axpy<T>(-step, s.GtU, s.V);
-        }
+        public override Move<T> Compute(SymmetricIterate<T> it) => Move.Descent(it.Step, it.Gradient);
     }
+}
+
+/// <summary>The registry entry of <see cref="GradientDescent{T}"/>.</summary>
+internal sealed class GradientDescentDescriptor : SolverDescriptor
+{
+    public override string Name => "gd";
+    public override string DisplayName => "GD";
+    public override string Description => "gradient descent from small random initialization (implicit regularization)";
+    public override SolverKind? Kind => SolverKind.GD;
+    public override Solver<T> Create<T>(SolverSpecificOptions? options = null) => new GradientDescent<T>();
 }

@@ -4,9 +4,11 @@ using MatrixSensing.Problems;
 namespace MatrixSensing.Solvers;
 
 /// <summary>
-/// A factorized solver. Solvers hold no per-run state: <see cref="Solve"/> (or <see cref="Start"/> for step-by-step
-/// control) allocates one run's buffers, after which every iteration allocates nothing. A solver instance may run
-/// on several problems at once from different threads.
+/// A factorized solver: a name, defaults, and the update rules it creates for each run. Solvers hold no per-run
+/// state: <see cref="Solve"/> (or <see cref="Start"/> for step-by-step control) creates a <see cref="SolverSession{T}"/>
+/// that allocates one run's buffers, after which every iteration allocates nothing. A solver instance may run on
+/// several problems at once from different threads. Derive from this class to plug in an algorithm of your own:
+/// override <see cref="CreateAsymmetricRule"/> and <see cref="CreateSymmetricRule"/> (docs/algorithms.md has an example).
 /// </summary>
 /// <typeparam name="T">Compute precision (float or double).</typeparam>
 public abstract class Solver<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -17,10 +19,13 @@ public abstract class Solver<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The step used when <see cref="SolverOptions.Step"/> is null.</summary>
     public abstract Magnitude DefaultStep { get; }
 
-    /// <summary>The initialization used when <see cref="SolverOptions.Initialization"/> is null.</summary>
+    /// <summary>The initialization used when <see cref="SolverOptions.Initialization"/> is null; SmallRandom(1e-10) unless overridden.</summary>
     public virtual Initialization DefaultInitialization => Initialization.SmallRandom();
 
-    /// <summary>Runs to a stopping rule and returns the result; cancellation and time budget return the partial run.</summary>
+    /// <summary>The damping λ used when <see cref="SolverOptions.Lambda"/> is null; null (no damping, λ = 0) unless overridden.</summary>
+    public virtual Magnitude? DefaultLambda => null;
+
+    /// <summary>Runs to a stopping rule and returns the result; cancellation, time budget and failures return the partial run.</summary>
     /// <param name="problem">The problem.</param>
     /// <param name="options">Options; null for defaults (then the target's rank is used as h).</param>
     /// <param name="progress">Receives every trace entry as it is recorded.</param>
@@ -43,34 +48,64 @@ public abstract class Solver<T> where T : unmanaged, IFloatingPointIeee754<T>
         return new SolverSession<T>(this, problem, options ?? new SolverOptions(), progress);
     }
 
-    /// <summary>Creates the run's update rule, allocating any buffers the rule needs.</summary>
-    internal abstract UpdateRule<T> CreateRule(SolverState<T> state, SolverOptions options);
+    /// <summary>Creates the run's rule for the asymmetric model U·Vᵀ, allocating every buffer it needs.</summary>
+    /// <param name="setup">The run: problem, rank, absolute step and damping, options.</param>
+    protected internal abstract AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup);
 
-    /// <summary>The largest batch the rule draws (0 when it uses all measurements).</summary>
-    internal virtual int MaxBatch(SensingProblem<T> problem, SolverOptions options) => 0;
+    /// <summary>Creates the run's rule for the symmetric model X·Xᵀ; return null when the algorithm has no symmetric form.</summary>
+    /// <param name="setup">The run: problem, rank, absolute step and damping, options.</param>
+    protected internal abstract SymmetricRule<T>? CreateSymmetricRule(RuleSetup<T> setup);
 
-    /// <summary>The damping λ, when the rule has one.</summary>
-    internal virtual Magnitude? DefaultLambda => null;
+    /// <summary>The largest batch the rule passes to <see cref="Evaluator{T}.BatchResidual"/> (0, the default, when it uses none).</summary>
+    /// <param name="problem">The problem.</param>
+    /// <param name="options">The run's options.</param>
+    protected internal virtual int BatchCapacity(SensingProblem<T> problem, SolverOptions options) => 0;
 
-    /// <summary>Rule-specific checks of options, run before anything is allocated.</summary>
-    internal virtual void Validate(SensingProblem<T> problem, SolverOptions options, int rank) { }
+    /// <summary>Rule-specific checks of options, run before anything is allocated; throw ArgumentException naming the option.</summary>
+    /// <param name="problem">The problem.</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="rank">h, after defaults.</param>
+    protected internal virtual void Validate(SensingProblem<T> problem, SolverOptions options, int rank) { }
 
     /// <summary>The solver's name.</summary>
     public override string ToString() => Name;
 }
 
-/// <summary>One iteration's update of the factors, given the state the session prepared.</summary>
-internal abstract class UpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>What a rule is created from: the run's problem, rank, absolute step and damping, and options.</summary>
+/// <typeparam name="T">Compute precision.</typeparam>
+public sealed class RuleSetup<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Whether each iteration needs the full residual A(UVᵀ) − y before <see cref="Update"/>.</summary>
-    internal virtual bool NeedsFullResidual => true;
+    internal RuleSetup(SensingProblem<T> problem, int rank, T step, T lambda, double sigmaHat, SolverOptions options)
+    {
+        Problem = problem;
+        Rank = rank;
+        Step = step;
+        Lambda = lambda;
+        SigmaHat = sigmaHat;
+        Options = options;
+    }
 
-    /// <summary>
-    /// Whether the update uses A*(r)·V and A*(r)ᵀ·U at the current iterate: the session then computes them together
-    /// with the residual (one pass over a dense ensemble) and marks them ready in the state.
-    /// </summary>
-    internal virtual bool UsesGradient => false;
+    /// <summary>The problem.</summary>
+    public SensingProblem<T> Problem { get; }
 
-    /// <summary>Moves the factors one step; the full residual is in the state when <see cref="NeedsFullResidual"/>.</summary>
-    internal abstract void Update(SolverState<T> state, int iteration);
+    /// <summary>h, the factor rank.</summary>
+    public int Rank { get; }
+
+    /// <summary>n1.</summary>
+    public int Rows => Problem.Rows;
+
+    /// <summary>n2.</summary>
+    public int Columns => Problem.Columns;
+
+    /// <summary>The absolute step η.</summary>
+    public T Step { get; }
+
+    /// <summary>The absolute damping λ (0 when the solver has none).</summary>
+    public T Lambda { get; }
+
+    /// <summary>σ̂₁ = ‖A*(y)‖_op when it was computed (relative step or λ, spectral init), else 0.</summary>
+    public double SigmaHat { get; }
+
+    /// <summary>The run's options (seed, batch size, ...).</summary>
+    public SolverOptions Options { get; }
 }

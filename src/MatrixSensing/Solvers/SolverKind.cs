@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace MatrixSensing.Solvers;
 
-/// <summary>The solvers of SPEC §4, for choosing one by name (command line, sweeps).</summary>
+/// <summary>The built-in solvers of SPEC §4 (their registry entries are in <see cref="SolverRegistry"/>).</summary>
 public enum SolverKind
 {
     /// <summary><see cref="GradientDescent{T}"/>.</summary>
@@ -24,19 +24,16 @@ public enum SolverKind
     SVP,
 }
 
-/// <summary>Creates solvers by <see cref="SolverKind"/>.</summary>
+/// <summary>Creates solvers by <see cref="SolverKind"/> or command-line name, through <see cref="SolverRegistry"/>.</summary>
 public static class SolverFactory
 {
-    /// <summary>A new solver of the given kind.</summary>
+    /// <summary>A new solver of the given kind, with its default options.</summary>
     /// <param name="kind">Which solver.</param>
-    public static Solver<T> Create<T>(SolverKind kind) where T : unmanaged, IFloatingPointIeee754<T> => kind switch
-    {
-        SolverKind.GD => new GradientDescent<T>(),
-        SolverKind.SGD => new MiniBatchSgd<T>(),
-        SolverKind.ScaledGDLambda => new ScaledGradientDescent<T>(),
-        SolverKind.ScaledGD => new ScaledGd<T>(),
-        SolverKind.PrecGD => new PrecGd<T>(),
-        SolverKind.SVP => new Svp<T>(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown solver."),
-    };
+    public static Solver<T> Create<T>(SolverKind kind) where T : unmanaged, IFloatingPointIeee754<T> => SolverRegistry.Get(kind).Create<T>();
+
+    /// <summary>A new solver by command-line name (see <see cref="SolverRegistry.Names"/>).</summary>
+    /// <param name="name">The name, e.g. "scaledgd-lambda".</param>
+    /// <param name="options">The solver's own options record; null for its defaults.</param>
+    public static Solver<T> Create<T>(string name, SolverSpecificOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T> =>
+        SolverRegistry.Get(name).Create<T>(options);
 }

@@ -80,8 +80,11 @@ public sealed record SolverOptions
     /// <summary>λ of ScaledGD(λ); null for the solver's default.</summary>
     public Magnitude? Lambda { get; init; }
 
-    /// <summary>c of PrecGD's λ_t = c·‖A(XXᵀ) − y‖.</summary>
-    public double PrecGdConstant { get; init; } = 1.0;
+    /// <summary>
+    /// c of PrecGD's λ_t = c·‖A(XXᵀ) − y‖; null for the solver's own <see cref="PrecGdOptions"/> (default 1). A shorthand
+    /// kept for existing callers: when set it overrides the solver's record for this run.
+    /// </summary>
+    public double? PrecGdConstant { get; init; }
 
     /// <summary>The initialization; null for the solver's default.</summary>
     public Initialization? Initialization { get; init; }
@@ -104,15 +107,67 @@ public sealed record SolverOptions
     /// <summary>Also record the signal/nuisance diagnostics (needs a ground truth).</summary>
     public bool Diagnostics { get; init; }
 
-    /// <summary>b, the mini-batch size of SGD; null for m/10.</summary>
+    /// <summary>
+    /// b, the mini-batch size of SGD; null for the solver's own <see cref="MiniBatchSgdOptions"/> (default m/10). A
+    /// shorthand kept for existing callers: when set it overrides the solver's record for this run.
+    /// </summary>
     public int? BatchSize { get; init; }
 
-    /// <summary>SGD's step is multiplied by this after every epoch (1 = constant step).</summary>
-    public double StepDecay { get; init; } = 1.0;
+    /// <summary>
+    /// SGD's step is multiplied by this after every epoch; null for the solver's own <see cref="MiniBatchSgdOptions"/>
+    /// (default 1, a constant step). When set it overrides the solver's record for this run.
+    /// </summary>
+    public double? StepDecay { get; init; }
 
     /// <summary>Seed of the random initialization and of SGD's batches.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>Divergence: stop when the loss exceeds this multiple of the initial loss (or is not finite).</summary>
     public double DivergenceFactor { get; init; } = 1e6;
+
+    /// <summary>
+    /// Further stopping criteria, checked after divergence and the tolerances and before the iteration limit, the
+    /// cancellation and the time budget (see <see cref="Criteria"/>). Null or empty for none.
+    /// </summary>
+    public IReadOnlyList<StoppingCriterion>? Stopping { get; init; }
+
+    /// <summary>
+    /// The run's stopping criteria in the order the session checks them: divergence, residual tolerance, error
+    /// tolerance, <see cref="Stopping"/>, the iteration limit, cancellation, time budget. The first that fires decides
+    /// the status (so a run that diverges on its last iteration reports Diverged).
+    /// </summary>
+    public IReadOnlyList<StoppingCriterion> Criteria()
+    {
+        var criteria = new List<StoppingCriterion> { StoppingCriterion.Divergence(DivergenceFactor) };
+        if (ResidualTolerance is { } residual) criteria.Add(StoppingCriterion.ResidualTolerance(residual));
+        if (ErrorTolerance is { } error) criteria.Add(StoppingCriterion.ErrorTolerance(error));
+        if (Stopping is not null) criteria.AddRange(Stopping);
+        criteria.Add(StoppingCriterion.MaxIterations(MaxIterations));
+        criteria.Add(StoppingCriterion.Cancellation);
+        if (TimeBudget is { } budget) criteria.Add(StoppingCriterion.TimeBudget(budget));
+        return criteria;
+    }
+}
+
+/// <summary>
+/// Options that belong to one solver only, given to its constructor (or to <see cref="SolverDescriptor.Create{T}"/>);
+/// each solver's registry entry names its record in <see cref="SolverDescriptor.DefaultOptions"/>.
+/// </summary>
+public abstract record SolverSpecificOptions;
+
+/// <summary>Options of <see cref="MiniBatchSgd{T}"/> only.</summary>
+public sealed record MiniBatchSgdOptions : SolverSpecificOptions
+{
+    /// <summary>b, the batch size; null for max(1, m/10).</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>The step is multiplied by this after every epoch, in (0, 1]; 1 (the default) keeps it constant.</summary>
+    public double StepDecay { get; init; } = 1.0;
+}
+
+/// <summary>Options of <see cref="PrecGd{T}"/> only.</summary>
+public sealed record PrecGdOptions : SolverSpecificOptions
+{
+    /// <summary>c in λ_t = c·‖A(UVᵀ) − y‖, &gt; 0; default 1.</summary>
+    public double Constant { get; init; } = 1.0;
 }

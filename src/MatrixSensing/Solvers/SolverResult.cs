@@ -41,6 +41,12 @@ public sealed record SolverResult<T>(
         return estimate;
     }
 
+    /// <summary>Why the run failed (status Failed), with the iteration; null otherwise.</summary>
+    public SolverException? Failure { get; init; }
+
+    /// <summary>The iteration of the returned best-iterate snapshot when a criterion asked for one (e.g. EarlyStopped); null otherwise.</summary>
+    public int? BestIteration { get; init; }
+
     /// <summary>Seconds per iteration over the run.</summary>
     public double SecondsPerIteration => Iterations == 0 ? 0 : Elapsed.TotalSeconds / Iterations;
 }

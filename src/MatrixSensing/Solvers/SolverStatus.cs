@@ -20,4 +20,13 @@ public enum SolverStatus
 
     /// <summary>Cancelled through the token; the iterate so far is returned.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The update rule could not compute a move (e.g. a singular preconditioner with λ = 0); the iterate at which it
+    /// failed is returned with its trace, and the reason is in <see cref="SolverResult{T}.Failure"/>.
+    /// </summary>
+    Failed,
+
+    /// <summary>A criterion that watches held-out data stopped the run; the best iterate it saw is returned.</summary>
+    EarlyStopped,
 }

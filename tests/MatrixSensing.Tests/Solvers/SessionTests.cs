@@ -128,15 +128,36 @@ public class SessionTests
     }
 
     [Test]
-    public void ScaledGD_with_lambda_zero_and_a_rank_deficient_factor_names_the_iteration()
+    public void ScaledGD_with_lambda_zero_and_a_rank_deficient_factor_fails_with_the_iteration_and_keeps_the_trace()
     {
         var u0 = new Matrix<double>(20, 4);
         var v0 = new Matrix<double>(20, 4);
         u0[0, 0] = v0[0, 0] = 1; // columns 1..3 are zero: UᵀU is singular
-        var ex = Assert.Throws<SingularPreconditionerException>(() => new ScaledGradientDescent<double>().Solve(Asym,
-            new SolverOptions { Rank = 4, Lambda = Magnitude.Absolute(0), Initialization = Initialization.Given(u0, v0) }));
-        Assert.That(ex!.Iteration, Is.Zero);
-        Assert.That(ex.Message, Does.Contain("Iteration 0"));
+        var result = new ScaledGradientDescent<double>().Solve(Asym,
+            new SolverOptions { Rank = 4, Lambda = Magnitude.Absolute(0), Initialization = Initialization.Given(u0, v0) });
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(SolverStatus.Failed));
+            Assert.That(result.Failure, Is.TypeOf<SingularPreconditionerException>());
+            Assert.That(result.Failure!.Iteration, Is.Zero);
+            Assert.That(result.Failure.Message, Does.Contain("Iteration 0"));
+            Assert.That(result.Iterations, Is.Zero);
+            Assert.That(result.Trace.Select(t => t.Iteration), Is.EqualTo(new[] { 0 }), "the failing iterate's metrics are kept");
+            Assert.That(result.Left.Data, Is.EqualTo(u0.Data), "the iterate at which the rule failed is returned unchanged");
+        });
+    }
+
+    [Test]
+    public void A_failing_rule_ends_a_stepped_session_as_Failed_instead_of_throwing()
+    {
+        var u0 = new Matrix<double>(20, 4);
+        var v0 = new Matrix<double>(20, 4);
+        u0[0, 0] = v0[0, 0] = 1;
+        var session = new ScaledGd<double>().Start(Asym, new SolverOptions { Rank = 4, Initialization = Initialization.Given(u0, v0) });
+        Assert.That(session.Step(), Is.False);
+        Assert.That(session.Status, Is.EqualTo(SolverStatus.Failed));
+        Assert.That(session.Failure, Is.Not.Null);
+        Assert.That(session.Step(), Is.False, "a stopped session stays stopped");
     }
 
     private static IEnumerable<TestCaseData> BadOptions()

@@ -128,6 +128,14 @@ internal static unsafe partial class Cblas
     [LibraryImport(LibraryName, EntryPoint = "cblas_dcopy")]
     internal static partial void cblas_dcopy(int n, double* x, int incx, double* y, int incy);
 
+    /// <summary><c>cblas_strsm</c></summary>
+    [LibraryImport(LibraryName, EntryPoint = "cblas_strsm")]
+    internal static partial void cblas_strsm(CblasOrder Order, CblasSide Side, CblasUplo Uplo, CblasTranspose TransA, CblasDiag Diag, int M, int N, float alpha, float* A, int lda, float* B, int ldb);
+
+    /// <summary><c>cblas_dtrsm</c></summary>
+    [LibraryImport(LibraryName, EntryPoint = "cblas_dtrsm")]
+    internal static partial void cblas_dtrsm(CblasOrder Order, CblasSide Side, CblasUplo Uplo, CblasTranspose TransA, CblasDiag Diag, int M, int N, double alpha, double* A, int lda, double* B, int ldb);
+
     /// <summary>Every entry point above, for the resolution check.</summary>
     internal static readonly string[] EntryPoints =
     [
@@ -147,5 +155,7 @@ internal static unsafe partial class Cblas
         "cblas_dscal",
         "cblas_scopy",
         "cblas_dcopy",
+        "cblas_strsm",
+        "cblas_dtrsm",
     ];
 }

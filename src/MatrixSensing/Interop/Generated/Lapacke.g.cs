@@ -87,6 +87,14 @@ internal static unsafe partial class Lapacke
     [LibraryImport(LibraryName, EntryPoint = "LAPACKE_dsyevd_work")]
     internal static partial int LAPACKE_dsyevd_work(int matrix_layout, byte jobz, byte uplo, int n, double* a, int lda, double* w, double* work, int lwork, int* iwork, int liwork);
 
+    /// <summary><c>LAPACKE_sgelsd_work</c></summary>
+    [LibraryImport(LibraryName, EntryPoint = "LAPACKE_sgelsd_work")]
+    internal static partial int LAPACKE_sgelsd_work(int matrix_layout, int m, int n, int nrhs, float* a, int lda, float* b, int ldb, float* s, float rcond, int* rank, float* work, int lwork, int* iwork);
+
+    /// <summary><c>LAPACKE_dgelsd_work</c></summary>
+    [LibraryImport(LibraryName, EntryPoint = "LAPACKE_dgelsd_work")]
+    internal static partial int LAPACKE_dgelsd_work(int matrix_layout, int m, int n, int nrhs, double* a, int lda, double* b, int ldb, double* s, double rcond, int* rank, double* work, int lwork, int* iwork);
+
     /// <summary>Every entry point above, for the resolution check.</summary>
     internal static readonly string[] EntryPoints =
     [
@@ -108,5 +116,7 @@ internal static unsafe partial class Lapacke
         "LAPACKE_dorgqr_work",
         "LAPACKE_ssyevd_work",
         "LAPACKE_dsyevd_work",
+        "LAPACKE_sgelsd_work",
+        "LAPACKE_dgelsd_work",
     ];
 }
