@@ -11,6 +11,19 @@ public static class NativeLibraries
     private static volatile bool s_loaded;
 
     /// <summary>
+    /// Whether MatrixSensing names OpenBLAS's kernel family (<c>OPENBLAS_CORETYPE</c>) when OpenBLAS, left alone,
+    /// would run kernels for an older instruction set than the CPU and OS support (see
+    /// <see cref="OpenBlasCoreSelection"/>). Default <see langword="true"/>; the environment variable
+    /// <c>MSENSE_OPENBLAS_CORE_SELECTION=off</c> makes it <see langword="false"/>. An <c>OPENBLAS_CORETYPE</c> already
+    /// in the environment always wins. Takes effect only before the first native call of the process.
+    /// </summary>
+    public static bool SelectOpenBlasCore
+    {
+        get => NativeLibraryResolver.SelectCore;
+        set => NativeLibraryResolver.SelectCore = value;
+    }
+
+    /// <summary>
     /// Points a logical library (<c>"openblas"</c> or <c>"lapacke"</c>) at a file, or back to the default search
     /// with <see langword="null"/>. Takes effect only before the first native call of the process.
     /// </summary>
@@ -65,20 +78,22 @@ public static class NativeLibraries
         }
     }
 
-    /// <summary>Reports which files were loaded, OpenBLAS's build string and core, and the thread counts.</summary>
+    /// <summary>Reports which files were loaded, OpenBLAS's build string and core (and how it was selected), and the thread counts.</summary>
     public static NativeConfiguration Describe()
     {
         EnsureLoaded();
+        var openblas = NativeLibraryResolver.Load(Cblas.LibraryName);
         unsafe
         {
             return new NativeConfiguration(
-                NativeLibraryResolver.Load(Cblas.LibraryName).Path!,
+                openblas.Path!,
                 NativeLibraryResolver.Load(Lapacke.LibraryName).Path!,
                 Marshal.PtrToStringUTF8((nint)OpenBlas.openblas_get_config())?.Trim() ?? "",
                 Marshal.PtrToStringUTF8((nint)OpenBlas.openblas_get_corename())?.Trim() ?? "",
                 OpenBlas.openblas_get_num_threads(),
                 Environment.ProcessorCount,
-                RuntimeInformation.RuntimeIdentifier);
+                RuntimeInformation.RuntimeIdentifier,
+                openblas.CoreSelection);
         }
     }
 }
@@ -91,8 +106,11 @@ public static class NativeLibraries
 /// <param name="Threads">OpenBLAS threads now in use.</param>
 /// <param name="ProcessorCount">Logical processors the process sees.</param>
 /// <param name="RuntimeIdentifier">The .NET runtime identifier, e.g. linux-x64.</param>
+/// <param name="CoreSelection">Which core OpenBLAS detected on its own, which MatrixSensing chose and why;
+/// <see langword="null"/> when this configuration was not read from a loaded library.</param>
 public sealed record NativeConfiguration(
-    string OpenBlasPath, string LapackePath, string BuildConfig, string CoreName, int Threads, int ProcessorCount, string RuntimeIdentifier)
+    string OpenBlasPath, string LapackePath, string BuildConfig, string CoreName, int Threads, int ProcessorCount, string RuntimeIdentifier,
+    OpenBlasCoreSelection? CoreSelection = null)
 {
     /// <summary>True when the bundled library under runtimes/&lt;rid&gt;/native was loaded rather than the system's.</summary>
     public bool IsBundled => Path.GetFileNameWithoutExtension(OpenBlasPath).Contains(NativeLibraryResolver.BundledName, StringComparison.Ordinal);
@@ -103,7 +121,8 @@ public sealed record NativeConfiguration(
          openblas : {OpenBlasPath}{(IsBundled ? " (bundled)" : " (system)")}
          lapacke  : {LapackePath}
          config   : {BuildConfig}
-         core     : {CoreName}
+         core     : {CoreName}{(CoreSelection is null ? "" : $" (detected: {CoreSelection.Detected ?? "not probed"}, chosen: {CoreSelection.Chosen ?? "none"})")}
+         selection: {CoreSelection?.Reason ?? "unknown"}
          threads  : {Threads} (processors: {ProcessorCount}, rid: {RuntimeIdentifier})
          """;
 }

@@ -12,6 +12,8 @@ namespace MatrixSensing.Interop;
 /// <c>MSENSE_OPENBLAS_PATH</c> / <c>MSENSE_LAPACKE_PATH</c>), then the bundled library under
 /// <c>runtimes/&lt;rid&gt;/native</c> beside the application, then the system's versioned sonames.
 /// The resolver never throws; <see cref="NativeLibraries.EnsureLoaded"/> turns a failure into one clear exception.
+/// Before the OpenBLAS file is loaded, <see cref="OpenBlasCoreSelection.Prepare"/> decides its kernel family and
+/// the choice is put into the native environment for the load (OpenBLAS reads it in its library constructor).
 /// </summary>
 internal static class NativeLibraryResolver
 {
@@ -20,7 +22,10 @@ internal static class NativeLibraryResolver
     private static readonly Dictionary<string, LoadOutcome> Cache = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string> Overrides = new(StringComparer.Ordinal);
 
-    internal sealed record LoadOutcome(nint Handle, string? Path, IReadOnlyList<string> Tried);
+    internal sealed record LoadOutcome(nint Handle, string? Path, IReadOnlyList<string> Tried, OpenBlasCoreSelection? CoreSelection = null);
+
+    /// <summary>Backs <see cref="NativeLibraries.SelectOpenBlasCore"/>; read when OpenBLAS is loaded.</summary>
+    internal static volatile bool SelectCore = !OpenBlasCoreSelection.IsOptOut(Environment.GetEnvironmentVariable(OpenBlasCoreSelection.OptOutVariable));
 
 #pragma warning disable CA2255 // The resolver must be in place before the first P/Invoke of this assembly.
     [ModuleInitializer]
@@ -46,19 +51,40 @@ internal static class NativeLibraryResolver
         lock (Gate)
         {
             if (Cache.TryGetValue(logicalName, out var cached)) return cached;
+            // LAPACKE may pull in OpenBLAS as a dependency (Debian's liblapacke.so.3 does): OpenBLAS goes first, so its
+            // constructor runs with the selected core, and it loads LAPACKE while the selection is still in force.
+            if (logicalName != Cblas.LibraryName)
+            {
+                Load(Cblas.LibraryName);
+                if (Cache.TryGetValue(logicalName, out cached)) return cached;
+            }
             var tried = new List<string>();
-            nint handle = 0;
-            string? loadedFrom = null;
             foreach (var candidate in Candidates(logicalName))
             {
                 tried.Add(candidate);
-                if (NativeLibrary.TryLoad(candidate, out handle)) { loadedFrom = candidate; break; }
+                if (logicalName != Cblas.LibraryName)
+                {
+                    if (NativeLibrary.TryLoad(candidate, out var handle)) return Cache[logicalName] = new(handle, candidate, tried);
+                    continue;
+                }
+                var selection = OpenBlasCoreSelection.Prepare(candidate, SelectCore);
+                using (selection.Apply())
+                {
+                    if (!NativeLibrary.TryLoad(candidate, out var handle)) continue;
+                    var outcome = Cache[logicalName] = new(handle, candidate, tried, selection.Confirm(CoreName(handle)));
+                    Load(Lapacke.LibraryName);
+                    return outcome;
+                }
             }
-            var outcome = new LoadOutcome(handle, loadedFrom, tried);
-            Cache[logicalName] = outcome;
-            return outcome;
+            return Cache[logicalName] = new(0, null, tried);
         }
     }
+
+    /// <summary>openblas_get_corename() of a loaded library, looked up without the generated binding (which would recurse).</summary>
+    private static unsafe string CoreName(nint handle) =>
+        NativeLibrary.TryGetExport(handle, "openblas_get_corename", out var export)
+            ? Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)export)())?.Trim() ?? ""
+            : "";
 
     private static IEnumerable<string> Candidates(string logicalName)
     {
