@@ -9,7 +9,7 @@ namespace MatrixSensing.Cli;
 /// <summary>`msense demo`: multiplies and decomposes a random matrix through the native layer and checks the result.</summary>
 internal static class Demo
 {
-    public static int Run(TextWriter stdout)
+    public static int Run(TextWriter stdout, bool json = false)
     {
         const int m = 400, n = 200;
         var a = new Matrix<double>(m, n);
@@ -32,9 +32,16 @@ internal static class Demo
         double trace = 0, sumSquares = 0;
         for (int i = 0; i < n; i++) { trace += gram[i, i]; sumSquares += s[i] * s[i]; }
         double reconstruction = Blas.Nrm2<double>(rebuilt) / a.FrobeniusNorm();
+        double mismatch = Math.Abs(trace - sumSquares) / trace;
+        bool passed = reconstruction < 1e-12;
+        if (json)
+        {
+            stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Commands.DemoReport(gemmMs, svdMs, s[0], s[^1], reconstruction, mismatch, passed), Commands.CommandJson.Default.DemoReport));
+            return passed ? ExitCodes.Success : ExitCodes.Diverged;
+        }
         stdout.WriteLine(NativeLibraries.Describe());
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"AᵀA of a {m}×{n} Gaussian matrix: {gemmMs:F2} ms; thin SVD: {svdMs:F2} ms"));
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"σ₁ = {s[0]:F3}, σ_min = {s[^1]:F3}; ‖A − UΣVᵀ‖/‖A‖ = {reconstruction:E2}; |tr(AᵀA) − Σσ²|/tr = {Math.Abs(trace - sumSquares) / trace:E2}"));
-        return reconstruction < 1e-12 ? 0 : 1;
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"σ₁ = {s[0]:F3}, σ_min = {s[^1]:F3}; ‖A − UΣVᵀ‖/‖A‖ = {reconstruction:E2}; |tr(AᵀA) − Σσ²|/tr = {mismatch:E2}"));
+        return passed ? ExitCodes.Success : ExitCodes.Diverged;
     }
 }

@@ -64,7 +64,7 @@ internal static class ExitCodes
         signal == System.Runtime.InteropServices.PosixSignal.SIGTERM ? Terminated : Interrupted;
 
     /// <summary>
-    /// The code for finished solver runs: cancelled → the signal's code, diverged → <see cref="Diverged"/>, stopped
+    /// The code for finished solver runs: cancelled → the signal's code, diverged or failed → <see cref="Diverged"/>, stopped
     /// short of a required tolerance → <see cref="ToleranceNotReached"/>, otherwise <see cref="Success"/>.
     /// </summary>
     /// <param name="statuses">Each run's final status.</param>
@@ -77,7 +77,7 @@ internal static class ExitCodes
             code = Worse(code, status switch
             {
                 SolverStatus.Cancelled => ForSignal(signal),
-                SolverStatus.Diverged => Diverged,
+                SolverStatus.Diverged or SolverStatus.Failed => Diverged,
                 SolverStatus.MaxIterations or SolverStatus.TimeLimit when toleranceRequired => ToleranceNotReached,
                 _ => Success,
             });

@@ -23,40 +23,66 @@ internal sealed record Output(TextWriter Stdout, TextWriter Stderr, bool Quiet, 
     }
 }
 
+/// <summary>What a side-by-side run produced.</summary>
+/// <param name="Results">One result per solver that ran (a solver that failed numerically has none).</param>
+/// <param name="Kinds">The solver of each result.</param>
+/// <param name="ExitCode">From <see cref="ExitCodes"/>: cancelled, diverged or failed, tolerance not reached, or success.</param>
+internal sealed record RunOutcome<T>(IReadOnlyList<SolverResult<T>> Results, IReadOnlyList<SolverDescriptor> Kinds, int ExitCode) where T : unmanaged, IFloatingPointIeee754<T>;
+
 /// <summary>Runs solvers on one problem side by side and writes the table, trace.csv, trace.json and convergence.png.</summary>
 internal static class Runner
 {
-    public static IReadOnlyList<SolverResult<T>> Run<T>(SensingProblem<T> problem, IReadOnlyList<(SolverDescriptor Solver, SolverOptions Options)> runs,
-        string outDir, string title, Output output, CancellationToken cancellation) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Runs each solver in turn (stopping at a cancellation), then writes the outputs into <paramref name="folder"/>
+    /// (as ".partial" files when cancelled). A solver that fails numerically is reported and skipped.
+    /// </summary>
+    /// <param name="toleranceRequired">A tolerance was given on the command line: stopping short of it is exit 5.</param>
+    public static RunOutcome<T> Run<T>(SensingProblem<T> problem, IReadOnlyList<(SolverDescriptor Solver, SolverOptions Options)> runs,
+        OutputFolder folder, string title, Output output, bool toleranceRequired, CancellationToken cancellation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var results = new List<SolverResult<T>>();
-        foreach (var (descriptor, options) in runs)
+        var kinds = new List<SolverDescriptor>();
+        int code = ExitCodes.Success;
+        foreach (var (kind, options) in runs)
         {
-            var solver = descriptor.Create<T>();
+            if (cancellation.IsCancellationRequested) break;
+            var solver = kind.Create<T>();
             var progress = new LiveProgress(output, solver.Name);
-            var result = solver.Solve(problem, options, progress, cancellation);
-            progress.Finish();
-            results.Add(result);
-            if (result.Status == SolverStatus.Cancelled)
+            try
             {
-                output.Say("msense: cancelled; writing what was computed");
-                break;
+                var result = solver.Solve(problem, options, progress, cancellation);
+                results.Add(result);
+                kinds.Add(kind);
+                if (result.Status == SolverStatus.Failed) output.Say($"msense: {solver.Name} failed: {result.Failure?.Message ?? "no reason given"}");
+            }
+            catch (Exception e) when (e is SolverException or LinearAlgebra.LapackException)
+            {
+                output.Say($"msense: {solver.Name} failed: {e.Message}");
+                code = ExitCodes.Worse(code, ExitCodes.Diverged);
+            }
+            finally
+            {
+                progress.Finish();
             }
         }
-        Write(results, outDir, title, output);
-        return results;
+        bool cancelled = cancellation.IsCancellationRequested || results.Any(r => r.Status == SolverStatus.Cancelled);
+        folder.Partial = cancelled;
+        if (cancelled) output.Say("msense: cancelled; writing what was computed as .partial files (complete results of earlier runs are kept)");
+        code = ExitCodes.Worse(code, ExitCodes.ForStatuses(results.Select(r => r.Status), toleranceRequired, Cli.CancelledBy));
+        if (cancelled) code = ExitCodes.Worse(code, Cli.CancelledCode);
+        Write(results, folder, cancelled ? title + " (partial: cancelled)" : title, output);
+        return new RunOutcome<T>(results, kinds, code);
     }
 
-    public static void Write<T>(IReadOnlyList<SolverResult<T>> results, string outDir, string title, Output output) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Write<T>(IReadOnlyList<SolverResult<T>> results, OutputFolder folder, string title, Output output) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var reports = results.Select(TraceFiles.Report).ToList();
-        Directory.CreateDirectory(outDir);
-        TraceFiles.WriteCsv(Path.Combine(outDir, "trace.csv"), reports);
-        TraceFiles.WriteJson(Path.Combine(outDir, "trace.json"), reports);
+        TraceFiles.WriteCsv(folder.File("trace.csv"), reports);
+        TraceFiles.WriteJson(folder.File("trace.json"), reports);
         bool hasError = results.Any(r => r.Trace.Any(t => t.RelativeError is not null));
         var series = results.Select(r => new Series(r.Solver, [.. r.Trace.Select(t => (double)t.Iteration)],
             [.. r.Trace.Select(t => hasError ? t.RelativeError ?? double.NaN : t.RelativeResidual)])).ToList();
-        FigureRenderer.Save(new Figure("convergence", title, "iteration", hasError ? "relative error" : "relative residual", false, true, series, ""), outDir);
+        FigureRenderer.Save(new Figure(folder.FigureStem("convergence", svg: false), title, "iteration", hasError ? "relative error" : "relative residual", false, true, series, ""), folder.FullPath);
         if (output.Json)
         {
             var summary = reports.Select(r => r with { Trace = null }).ToList();
@@ -67,7 +93,42 @@ internal static class Runner
         foreach (var r in reports)
             output.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Solver,-12} {r.Status,-13} {r.Iterations,10} {(r.RelativeError is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "–"),11} {r.RelativeResidual,11:E2} {r.Seconds,8:F1} {r.MillisecondsPerIteration,8:F2}"));
-        output.Say($"wrote {Path.Combine(outDir, "trace.csv")}, trace.json, convergence.png");
+        output.Say($"wrote {string.Join(", ", folder.Files.Select(f => Path.Combine(folder.FullPath, f)))}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="build"/> (generating or loading a problem, which checks no token) on its own thread and
+    /// waits for it or the cancellation, whichever comes first: Ctrl-C during a long build acts at once. The
+    /// abandoned build ends with the process.
+    /// </summary>
+    /// <exception cref="CliException">Cancelled (exit 130 or 143).</exception>
+    public static TResult Build<TResult>(Func<TResult> build, string what, CancellationToken cancellation)
+    {
+        var task = Task.Factory.StartNew(build, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            task.Wait(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new CliException(Cli.CancelledCode, $"cancelled while {what}; nothing was computed or written");
+        }
+        catch (AggregateException)
+        {
+            // rethrown unwrapped below
+        }
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>The command line after `msense`, for manifests.</summary>
+    public static string CommandLine(System.CommandLine.ParseResult parse) => string.Join(' ', parse.Tokens.Select(t => t.Value));
+
+    /// <summary>Writes the manifest and notes the files in the folder that this run did not write.</summary>
+    public static void Finish(OutputFolder folder, string command, int exitCode, Output output)
+    {
+        var others = folder.WriteManifest(command, exitCode);
+        if (others.Count > 0)
+            output.Say($"msense: note: {others.Count} file(s) in {folder.FullPath} are not from this run (listed in the manifest): {string.Join(", ", others.Take(5))}{(others.Count > 5 ? ", …" : "")}");
     }
 
     /// <summary>One status line per solver on stderr, refreshed at most ten times a second.</summary>

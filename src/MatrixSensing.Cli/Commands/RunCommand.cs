@@ -25,14 +25,18 @@ internal static class RunCommand
     private static int Run<T>(ParseResult parse, ProblemFlags problemFlags, SolverFlags solverFlags, Output output, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Flags are checked before the (possibly large) problem is generated.
+        // Flags are checked, and the output folder created and locked, before the (possibly large) problem is generated.
         var kinds = solverFlags.Kinds(parse);
+        FlagChecks.Problem(parse, problemFlags, output);
+        FlagChecks.Solvers(parse, solverFlags, kinds, hasTarget: true, output);
         foreach (var kind in kinds) solverFlags.Options(parse, kind, 1);
+        using var folder = OutputFolder.Open(parse.GetValue(Cli.Out)!);
         string title = problemFlags.Describe(parse);
         output.Say($"msense run: {title}; building the problem");
-        var problem = problemFlags.Build<T>(parse);
+        var problem = Runner.Build(() => problemFlags.Build<T>(parse), "building the problem", cancellation);
         var runs = kinds.Select(k => (k, solverFlags.Options(parse, k, problem.Target?.Rank ?? 1))).ToList();
-        Runner.Run(problem, runs, parse.GetValue(Cli.Out)!, title, output, cancellation);
-        return 0;
+        var outcome = Runner.Run(problem, runs, folder, title, output, FlagChecks.ToleranceRequired(parse, solverFlags, hasTarget: true), cancellation);
+        Runner.Finish(folder, Runner.CommandLine(parse), outcome.ExitCode, output);
+        return outcome.ExitCode;
     }
 }

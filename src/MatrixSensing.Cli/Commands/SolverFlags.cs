@@ -30,7 +30,7 @@ internal sealed class SolverFlags
     public Option<int> MaxIterations { get; } = new("--max-iter") { Description = "Most iterations per solver", DefaultValueFactory = _ => 3000 };
     public Option<double?> ErrorTolerance { get; } = new("--tol-error") { Description = "Stop at this relative error (needs a ground truth)", DefaultValueFactory = _ => 1e-8 };
     public Option<double?> ResidualTolerance { get; } = new("--tol-residual") { Description = "Stop at this relative residual" };
-    public Option<double?> TimeBudget { get; } = new("--time-budget") { Description = "Seconds per solver (0: none)", DefaultValueFactory = _ => 25 };
+    public Option<double?> TimeBudget { get; } = new("--time-budget") { Description = "Seconds per solver (0 or Infinity: none)", DefaultValueFactory = _ => 25 };
     public Option<int?> Batch { get; } = new("--batch") { Description = "SGD batch size (default m/10)" };
     public Option<double> StepDecay { get; } = new("--step-decay") { Description = "SGD step factor per epoch", DefaultValueFactory = _ => 1.0 };
     public Option<ulong> SolverSeed { get; } = new("--solver-seed") { Description = "Seed of random initializations and SGD batches", DefaultValueFactory = _ => 0UL };
@@ -65,9 +65,9 @@ internal sealed class SolverFlags
             PrecGdConstant = parse.GetValue(PrecGdConstant),
             Initialization = ParseInit(parse.GetValue(Init)),
             MaxIterations = parse.GetValue(MaxIterations),
-            ErrorTolerance = parse.GetValue(ErrorTolerance) is { } e && e > 0 ? e : null,
-            ResidualTolerance = parse.GetValue(ResidualTolerance),
-            TimeBudget = budget is > 0 ? TimeSpan.FromSeconds(budget.Value) : null,
+            ErrorTolerance = Tolerance(parse.GetValue(ErrorTolerance), "--tol-error"),
+            ResidualTolerance = Tolerance(parse.GetValue(ResidualTolerance), "--tol-residual"),
+            TimeBudget = Budget(budget),
             BatchSize = parse.GetValue(Batch),
             StepDecay = parse.GetValue(StepDecay),
             Seed = parse.GetValue(SolverSeed),
@@ -83,6 +83,24 @@ internal sealed class SolverFlags
     /// <summary>A built-in solver's kind by command-line name (for callers that still switch on <see cref="SolverKind"/>).</summary>
     public static SolverKind ParseKind(string name) =>
         ParseSolver(name).Kind ?? throw new ArgumentException($"solver '{name}' has no SolverKind; use ParseSolver");
+
+    /// <summary>Budgets beyond this (about 31 years) mean none; far larger ones would overflow TimeSpan and the session's clock.</summary>
+    private const double UnlimitedBudgetSeconds = 1e9;
+
+    private static TimeSpan? Budget(double? seconds) => seconds switch
+    {
+        null => null,
+        double.NaN or < 0 => throw CliException.Usage($"--time-budget must be ≥ 0 seconds (0 or Infinity: no budget); got {seconds.Value.ToString(CultureInfo.InvariantCulture)}"),
+        0 or >= UnlimitedBudgetSeconds => null,
+        _ => TimeSpan.FromSeconds(seconds.Value),
+    };
+
+    private static double? Tolerance(double? value, string flag) => value switch
+    {
+        null => null,
+        > 0 and < double.PositiveInfinity => value,
+        _ => throw CliException.Usage($"{flag} must be a relative tolerance > 0; got {value.Value.ToString(CultureInfo.InvariantCulture)}"),
+    };
 
     private static Magnitude? Pick(double? absolute, double? relative, string what) => (absolute, relative) switch
     {
@@ -102,7 +120,7 @@ internal sealed class SolverFlags
         {
             "small-random" => Initialization.SmallRandom(Scale()),
             "identity" => Initialization.ScaledIdentity(Scale()),
-            "spectral" => Initialization.Spectral,
+            "spectral" => parts.Length == 1 ? Initialization.Spectral : throw new ArgumentException($"--init: spectral takes no scale (got 'spectral:{parts[1]}')"),
             _ => throw new ArgumentException($"--init: unknown initialization '{parts[0]}'; small-random[:α], identity[:α] or spectral"),
         };
     }

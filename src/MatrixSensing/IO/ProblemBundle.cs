@@ -38,8 +38,8 @@ public static class ProblemBundle
         else if (a.Rank == 2 && mStar is { Rank: 2 }) (m, n1, n2) = (Dim(a, 0, path), Dim(mStar, 0, path), Dim(mStar, 1, path));
         else if (a.Rank == 2 && entries.TryGetValue("shape", out var shape) && shape.Length == 2)
         {
-            var s = shape.ToArray<long>();
-            (m, n1, n2) = (Dim(a, 0, path), checked((int)s[0]), checked((int)s[1]));
+            var (s0, s1) = ShapeEntry(shape, path);
+            (m, n1, n2) = (Dim(a, 0, path), s0, s1);
         }
         else throw new NpyFormatException($"{path}: 'A' must be m×n1×n2, or m×(n1·n2) with 'M_star' or a 'shape' array giving n1, n2; got {a}.");
         if (a.Rank == 2 && Dim(a, 1, path) != (long)n1 * n2)
@@ -64,6 +64,8 @@ public static class ProblemBundle
             init = Initialization.Given(Factor<T>(x0, n1, "X0", path));
         else if (!symmetric && entries.TryGetValue("U0", out var u0) && entries.TryGetValue("V0", out var v0))
             init = Initialization.Given(Factor<T>(u0, n1, "U0", path), Factor<T>(v0, n2, "V0", path));
+        else if (!symmetric && entries.ContainsKey("U0") != entries.ContainsKey("V0"))
+            throw new NpyFormatException($"{path}: the bundle has '{(entries.ContainsKey("U0") ? "U0" : "V0")}' but not '{(entries.ContainsKey("U0") ? "V0" : "U0")}'; give both initial factors or neither.");
         return new Loaded<T>(problem, init);
     }
 
@@ -148,6 +150,19 @@ public static class ProblemBundle
         if (array.Rank != 2 || Dim(array, 0, path) != rows)
             throw new NpyFormatException($"{path}: '{name}' must be {rows}×h; got {array}.");
         return new Matrix<T>(rows, Dim(array, 1, path), array.ToColumnMajor<T>());
+    }
+
+    /// <summary>n1, n2 from a 'shape' entry: integers in [1, 2³¹ − 1] (a float or out-of-range entry is refused, not cast).</summary>
+    private static (int, int) ShapeEntry(NpyArray shape, string path)
+    {
+        if (shape.ElementType is not (NpyElementType.Int8 or NpyElementType.Int16 or NpyElementType.Int32 or NpyElementType.Int64
+            or NpyElementType.UInt8 or NpyElementType.UInt16 or NpyElementType.UInt32 or NpyElementType.UInt64))
+            throw new NpyFormatException($"{path}: 'shape' must hold two integers n1, n2; got {shape}.");
+        var s = shape.ToArray<long>();
+        for (int i = 0; i < 2; i++)
+            if (s[i] < 1 || s[i] > int.MaxValue)
+                throw new NpyFormatException($"{path}: 'shape' entry {i} is {s[i]}; each of n1, n2 must be in [1, {int.MaxValue}].");
+        return ((int)s[0], (int)s[1]);
     }
 
     private static int Dim(NpyArray array, int axis, string path) =>

@@ -6,7 +6,7 @@ using CommandLine = MatrixSensing.Cli.Cli;
 
 namespace MatrixSensing.Tests.Cli;
 
-/// <summary>The `msense` commands in-process: outputs, files and exit codes (0 ok, 2 usage, 1 failure).</summary>
+/// <summary>The `msense` commands in-process: outputs, files and exit codes (0 ok, 2 usage, 3 input); faults are in the probe suite.</summary>
 public class CliTests
 {
     private string _dir = "";
@@ -59,7 +59,7 @@ public class CliTests
     }
 
     [TestCase(new[] { "run", "--bogus" }, "Unrecognized")]
-    [TestCase(new[] { "run", "--m", "0" }, "'m'")]
+    [TestCase(new[] { "run", "--m", "0" }, "--m: must be at least 1; got 0")]
     [TestCase(new[] { "run", "--kappa", "0.5" }, "condition number")]
     [TestCase(new[] { "run", "--n1", "20", "--n2", "20", "--m", "50", "--h", "200" }, "rank h")]
     [TestCase(new[] { "run", "--solver", "newton" }, "unknown solver")]
@@ -81,7 +81,7 @@ public class CliTests
     }
 
     [Test]
-    public void Unreadable_and_corrupt_files_exit_with_1()
+    public void Unreadable_and_corrupt_files_exit_with_the_input_error_code()
     {
         string corrupt = Path.Combine(_dir, "corrupt.npz");
         File.WriteAllBytes(corrupt, [1, 2, 3, 4, 5]);
@@ -89,9 +89,9 @@ public class CliTests
         var bad = Run("solve", "--problem", corrupt, "--out", _dir);
         Assert.Multiple(() =>
         {
-            Assert.That(missing.Code, Is.EqualTo(1));
+            Assert.That(missing.Code, Is.EqualTo(3));
             Assert.That(missing.Stderr, Does.Contain("no such file"));
-            Assert.That(bad.Code, Is.EqualTo(1));
+            Assert.That(bad.Code, Is.EqualTo(3));
             Assert.That(bad.Stderr, Does.StartWith("msense: error:").And.Not.Contain("   at "));
         });
     }
