@@ -27,7 +27,7 @@ internal static partial class Cli
         var root = new RootCommand("msense: low-rank matrix sensing experiments on OpenBLAS/LAPACKE\n\n" + ExitCodes.HelpText());
         foreach (var command in new[]
                  {
-                     RunCommand.Create(stdout, stderr), SolveCommand.Create(stdout, stderr), SweepCommand.Create(stdout, stderr),
+                     RunCommand.Create(stdout, stderr), SolveCommand.Create(stdout, stderr), SweepCommand.Create(stdout, stderr), MergeCommand.Create(stdout, stderr),
                      ReproduceCommand.Create(stdout, stderr), InfoCommand.Create(stdout), DemoCommand.Create(stdout),
                  })
             root.Add(command);
