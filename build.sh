@@ -22,6 +22,9 @@ command -v cmake >/dev/null || need+=(cmake)
 command -v gfortran >/dev/null || need+=(gfortran)
 # The native bundle (target Native): Ninja for the CMake presets, the static archives it links.
 command -v ninja >/dev/null || need+=(ninja-build)
+# The one-node Slurm cluster of the sweep end-to-end test (docs/cluster/test-one-node.sh).
+command -v sbatch >/dev/null || need+=(slurm-wlm)
+command -v munged >/dev/null || need+=(munge)
 multiarch="$(uname -m)-linux-gnu"
 [ -f "/usr/lib/$multiarch/openblas-pthread/libopenblas.a" ] || need+=(libopenblas-pthread-dev)
 [ -f "/usr/lib/$multiarch/liblapacke.a" ] || need+=(liblapacke-dev)

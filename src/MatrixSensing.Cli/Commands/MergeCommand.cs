@@ -41,12 +41,12 @@ internal static class MergeCommand
             Directory.CreateDirectory(outDir);
             var merged = new MemoryStream();
             foreach (var record in summary.Records.Values) merged.Write(record.ToLine());
-            AtomicFile.Write(Path.Combine(outDir, TrialLog.FileName), merged.ToArray());
-            AtomicFile.Write(Path.Combine(outDir, SweepFiles.Grid), Encoding.UTF8.GetBytes(SweepFiles.GridJson(grid, null)));
+            SweepResults.WriteBytes(Path.Combine(outDir, TrialLog.FileName), merged.ToArray());
+            SweepResults.WriteBytes(Path.Combine(outDir, SweepFiles.Grid), Encoding.UTF8.GetBytes(SweepFiles.GridJson(grid, null)));
             output.Say(string.Create(CultureInfo.InvariantCulture,
                 $"msense merge {grid.Id}: {folders.Length} folder(s), {records.Count} records, {summary.Records.Count} of {planned.Count} trials"));
             SweepCommand.Finish(summary, outDir, output);
-            return Task.FromResult(summary.Complete ? 0 : 1);
+            return Task.FromResult(summary.Complete ? ExitCodes.Success : ExitCodes.Failed);
         });
         return command;
     }

@@ -61,7 +61,7 @@ internal static class SweepCommand
             Directory.CreateDirectory(outDir);
             BlasThreads.Count = threadsPerTrial;
             using var log = TrialLog.Open(Path.Combine(outDir, TrialLog.FileName), sweep.Id, parse.GetValue(resume), output.Say);
-            AtomicFile.Write(Path.Combine(outDir, SweepFiles.Grid), Encoding.UTF8.GetBytes(SweepFiles.GridJson(sweep, part)));
+            SweepResults.WriteBytes(Path.Combine(outDir, SweepFiles.Grid), Encoding.UTF8.GetBytes(SweepFiles.GridJson(sweep, part)));
             var recorded = log.Existing.Select(r => r.Config.Key).ToHashSet(StringComparer.Ordinal);
             var todo = mine.Where(t => !recorded.Contains(t.Config.Key)).ToList();
             output.Say(string.Create(CultureInfo.InvariantCulture,
@@ -76,11 +76,11 @@ internal static class SweepCommand
             if (part is { } shardSpec)
             {
                 output.Say($"shard {shardSpec}: {recordedNow} of {mine.Count} trials recorded in {Path.Combine(outDir, TrialLog.FileName)}; combine the shards with msense merge");
-                return Task.FromResult(report.Cancelled ? 130 : 0);
+                return Task.FromResult(report.Cancelled ? ExitCodes.Interrupted : ExitCodes.Success);
             }
             var summary = SweepResults.Summarize(sweep, planned, TrialLog.Read(Path.Combine(outDir, TrialLog.FileName), output.Say), output.Say);
             Finish(summary, outDir, output);
-            return Task.FromResult(report.Cancelled ? 130 : 0);
+            return Task.FromResult(report.Cancelled ? ExitCodes.Interrupted : ExitCodes.Success);
         });
         return command;
     }

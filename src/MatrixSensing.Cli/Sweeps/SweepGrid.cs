@@ -248,8 +248,16 @@ internal sealed class SweepGrid
 
     private TrialConfig Resolve(ConfigValue[] cell, int replicate, TrialRunner runner)
     {
-        // A time budget would make results depend on the machine's speed, so sweeps have none unless asked.
-        var options = new Dictionary<string, ConfigValue>(StringComparer.Ordinal) { ["time-budget"] = ConfigValue.Number(0) };
+        // A time budget would make results depend on the machine's speed, so sweeps have none unless asked; dense
+        // ensembles are stored at full precision because the float32-stored ones do not yet give the same bits
+        // on every run, and a sweep's results must (resume, shards and merge rely on it).
+        var options = new Dictionary<string, ConfigValue>(StringComparer.Ordinal)
+        {
+            ["time-budget"] = ConfigValue.Number(0),
+            ["storage"] = ConfigValue.String("full"),
+            ["solver"] = ConfigValue.String("scaledgd-lambda"), // run's default pair, one solver per trial
+            ["h"] = ConfigValue.Number(0), // h = r* (run's 20 would exceed the small n of many sweeps)
+        };
         foreach (var (name, value) in Base) options[name] = value;
         for (int i = 0; i < Axes.Count; i++) options[Axes[i].Name] = cell[i];
         try

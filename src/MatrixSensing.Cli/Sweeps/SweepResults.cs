@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MatrixSensing.IO;
 
 namespace MatrixSensing.Cli.Sweeps;
 
@@ -70,11 +71,11 @@ internal static class SweepResults
         Directory.CreateDirectory(outDir);
         var (table, json, figure) = Names(summary.Complete);
         var written = new List<string> { table, json };
-        AtomicFile.Write(Path.Combine(outDir, table), Encoding.UTF8.GetBytes(Table(summary)));
-        AtomicFile.Write(Path.Combine(outDir, json), Encoding.UTF8.GetBytes(SummaryJson(summary)));
+        WriteBytes(Path.Combine(outDir, table), Encoding.UTF8.GetBytes(Table(summary)));
+        WriteBytes(Path.Combine(outDir, json), Encoding.UTF8.GetBytes(SummaryJson(summary)));
         if (summary.Grid.Outputs.Figure && summary.Grid.Axes.Count > 0)
         {
-            AtomicFile.Write(Path.Combine(outDir, figure), SweepFigure.Png(summary));
+            WriteBytes(Path.Combine(outDir, figure), SweepFigure.Png(summary));
             written.Add(figure);
         }
         if (summary.Complete)
@@ -173,29 +174,13 @@ internal static class SweepResults
                 string.Concat(Enumerable.Range(0, xs.Count).Select(c => (rates[r, c] is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "–").PadLeft(7))));
     }
 
+    /// <summary>Replaces a file atomically (temporary file, fsync, rename): readers see the old or the new bytes.</summary>
+    public static void WriteBytes(string path, byte[] bytes) => AtomicFile.Write(path, stream => stream.Write(bytes));
+
     private static string Column(string name) => name.Replace('-', '_');
 
     private static string R(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 
     private static string Csv(string text) =>
         text.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-}
-
-/// <summary>Writes a file through a temporary file in the same folder and a rename, so readers never see half of it.</summary>
-internal static class AtomicFile
-{
-    /// <summary>Replaces <paramref name="path"/> with <paramref name="bytes"/> in one rename.</summary>
-    public static void Write(string path, byte[] bytes)
-    {
-        string temporary = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
 }

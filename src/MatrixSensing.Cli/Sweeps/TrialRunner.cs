@@ -80,7 +80,9 @@ internal sealed class TrialRunner
         if (r < 1 || r > Math.Min(n1, n2)) throw new ArgumentException($"rank r* = {r} must be between 1 and min(n1, n2) = {Math.Min(n1, n2)}");
         if (m < 1) throw new ArgumentException($"m = {m}: a trial needs at least one measurement (raise the ratio or n)");
         if (options.MaxIterations < 1) throw new ArgumentException($"max-iter = {options.MaxIterations} must be at least 1");
+        // Checked even for ScaledGD (which always uses h = r*), so that an h that cannot be meant never passes silently.
         int h = options.Rank == 0 ? r : options.Rank;
+        if (parse.GetValue(_solver.FactorRank) is var given && given > Math.Min(n1, n2)) h = given;
         if (h > Math.Min(n1, n2)) throw new ArgumentException($"factor rank h = {h} exceeds min(n1, n2) = {Math.Min(n1, n2)}");
         return new Shape(n1, n2, r, m, h, options.MaxIterations, parse.GetValue(_problem.Operator)!.ToLowerInvariant(), kind);
     }
