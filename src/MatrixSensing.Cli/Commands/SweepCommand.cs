@@ -21,7 +21,7 @@ internal static class SweepCommand
         var ratios = new Option<string>("--ratios") { Description = "Shorthand: m/(n·r*) values, comma-separated", DefaultValueFactory = _ => "1,1.5,2,2.5,3,4,5" };
         var ranks = new Option<string>("--ranks") { Description = "Shorthand: r* values, comma-separated", DefaultValueFactory = _ => "1,2,3,4" };
         var trials = new Option<int>("--trials") { Description = "Shorthand: trials per cell", DefaultValueFactory = _ => 4 };
-        var solver = new Option<string>("--solver") { Description = "Shorthand: the solver (gd, sgd, scaledgd-lambda, scaledgd, precgd, svp)", DefaultValueFactory = _ => "scaledgd" };
+        var solver = new Option<string>("--solver") { Description = "Shorthand: the solver (" + Solvers.SolverRegistry.Names + ")", DefaultValueFactory = _ => "scaledgd" };
         var extra = new Option<int>("--extra-rank") { Description = "Shorthand: h = r* + this (overparameterization; h ≤ n)", DefaultValueFactory = _ => 0 };
         var maxIter = new Option<int>("--max-iter") { Description = "Shorthand: iterations per trial", DefaultValueFactory = _ => 300 };
         var threshold = new Option<double>("--success") { Description = "Shorthand: success when the relative error is at most this", DefaultValueFactory = _ => 1e-3 };

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Numerics;
 using MatrixSensing.Cli.Commands;
-using MatrixSensing.Operators;
 using MatrixSensing.Solvers;
 
 namespace MatrixSensing.Cli.Sweeps;
@@ -45,7 +44,7 @@ internal sealed class TrialRunner
     /// <param name="MaxIterations">Iteration limit.</param>
     /// <param name="Operator">Operator name.</param>
     /// <param name="Solver">The solver.</param>
-    public sealed record Shape(int N1, int N2, int Rank, int M, int FactorRank, int MaxIterations, string Operator, SolverKind Solver)
+    public sealed record Shape(int N1, int N2, int Rank, int M, int FactorRank, int MaxIterations, string Operator, SolverDescriptor Solver)
     {
         /// <summary>
         /// Estimated work (multiply-adds): iterations × (the operator's pass over its data + the solver's own
@@ -62,7 +61,7 @@ internal sealed class TrialRunner
                     "rank-one" => (double)M * (N1 + N2),
                     _ => (double)M * N1 * N2,
                 };
-                double own = Solver == SolverKind.SVP ? (double)N1 * N2 * Math.Min(N1, N2) : (double)(N1 + N2) * FactorRank * FactorRank;
+                double own = Solver.Name == "svp" ? (double)N1 * N2 * Math.Min(N1, N2) : (double)(N1 + N2) * FactorRank * FactorRank;
                 return (double)MaxIterations * (pass + own + N1 + N2);
             }
         }
@@ -82,7 +81,7 @@ internal sealed class TrialRunner
         if (options.MaxIterations < 1) throw new ArgumentException($"max-iter = {options.MaxIterations} must be at least 1");
         // Checked even for ScaledGD (which always uses h = r*), so that an h that cannot be meant never passes silently.
         int h = options.Rank == 0 ? r : options.Rank;
-        if (parse.GetValue(_solver.FactorRank) is var given && given > Math.Min(n1, n2)) h = given;
+        if (parse.GetValue(_solver.FactorRank) is int given && given > Math.Min(n1, n2)) h = given;
         if (h > Math.Min(n1, n2)) throw new ArgumentException($"factor rank h = {h} exceeds min(n1, n2) = {Math.Min(n1, n2)}");
         return new Shape(n1, n2, r, m, h, options.MaxIterations, parse.GetValue(_problem.Operator)!.ToLowerInvariant(), kind);
     }
@@ -105,7 +104,7 @@ internal sealed class TrialRunner
         var clock = Stopwatch.StartNew();
         try
         {
-            var result = SolverFactory.Create<T>(kind).Solve(problem, options, cancellationToken: cancellation);
+            var result = kind.Create<T>().Solve(problem, options, cancellationToken: cancellation);
             return new TrialOutcome(result.Status.ToString(), result.Iterations, clock.Elapsed.TotalSeconds,
                 Finite(result.Final.RelativeError), Finite(result.Final.RelativeResidual), null);
         }
@@ -124,11 +123,11 @@ internal sealed class TrialRunner
         return parse;
     }
 
-    private SolverKind Kind(ParseResult parse)
+    private SolverDescriptor Kind(ParseResult parse)
     {
         string name = parse.GetValue(_solver.Solvers)!;
         if (name.Contains(',', StringComparison.Ordinal))
             throw new ArgumentException($"solver '{name}': a trial runs one solver; make 'solver' an axis to compare several");
-        return SolverFlags.ParseKind(name);
+        return SolverFlags.ParseSolver(name);
     }
 }
