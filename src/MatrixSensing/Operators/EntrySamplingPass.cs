@@ -98,7 +98,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
                 else
                 {
                     var sum = Vector<T>.Zero;
-                    for (int l = 0; l < hp; l += w) sum += Load(ui + l) * Load(vj + l);
+                    for (int l = 0; l < hp; l += w) sum = VectorMath.MultiplyAdd(Load(ui + l), Load(vj + l), sum);
                     T value = s * Vector.Sum(sum);
                     if (mode == PassMode.Forward)
                     {
@@ -111,7 +111,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
                 }
                 _coefficient[q] = c;
                 var cv = new Vector<T>(c);
-                for (int l = 0; l < hp; l += w) Store(gi + l, Load(gi + l) + cv * Load(vj + l));
+                for (int l = 0; l < hp; l += w) Store(gi + l, VectorMath.MultiplyAdd(cv, Load(vj + l), Load(gi + l)));
             }
         }
     }
@@ -130,7 +130,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
             {
                 T* ui = _ut + (long)cscRow[q] * hp;
                 var cv = new Vector<T>(_coefficient[position[q]]);
-                for (int l = 0; l < hp; l += w) Store(gj + l, Load(gj + l) + cv * Load(ui + l));
+                for (int l = 0; l < hp; l += w) Store(gj + l, VectorMath.MultiplyAdd(cv, Load(ui + l), Load(gj + l)));
             }
         }
     }

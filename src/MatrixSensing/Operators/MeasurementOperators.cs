@@ -42,13 +42,16 @@ public static class MeasurementOperators
     /// <param name="m">Number of measurements.</param>
     /// <param name="seed">Seed.</param>
     /// <param name="symmetric">Use b_i = a_i.</param>
-    public static RankOneOperator<T> RankOne<T>(int rows, int columns, int m, ulong seed = 0, bool symmetric = false)
+    /// <param name="storage">Storage precision (default Compute); Reduced stores a_i, b_i in float32 for T = double, halving the bytes a pass streams.</param>
+    public static RankOneOperator<T> RankOne<T>(int rows, int columns, int m, ulong seed = 0, bool symmetric = false, StoragePrecision storage = StoragePrecision.Compute)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(rows, columns, m);
-        LinearAlgebra.MemoryGuard.EnsureFits((long)m * (rows + (symmetric ? 0 : columns)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(),
-            $"a rank-one ensemble of {m} measurements");
-        return new RankOneOperator<T>(rows, columns, m, seed, symmetric);
+        if (storage == StoragePrecision.Reduced && typeof(T) != typeof(double) && typeof(T) != typeof(float))
+            throw new NotSupportedException($"Reduced storage needs T = double; got {typeof(T).Name}.");
+        int element = storage == StoragePrecision.Reduced ? sizeof(float) : System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        LinearAlgebra.MemoryGuard.EnsureFits((long)m * (rows + (symmetric ? 0 : columns)) * element, $"a rank-one ensemble of {m} measurements");
+        return new RankOneOperator<T>(rows, columns, m, seed, symmetric, storage);
     }
 
     /// <summary>

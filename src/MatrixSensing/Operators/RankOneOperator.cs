@@ -9,39 +9,54 @@ namespace MatrixSensing.Operators;
 /// Bilinear rank-one measurements A(Z)_i = a_iᵀ Z b_i / √m with a_i, b_i ~ N(0, I). The symmetric variant
 /// (b_i = a_i) is scaled by 1/√(2m): for Gaussian a, E[(aᵀZa)²] = 2‖Z‖_F² + tr(Z)² on symmetric Z, so this scale gives
 /// E‖A(Z)‖² = ‖Z‖_F² + tr(Z)²/2 — an isometry on trace-free directions, with the usual trace bias of such ensembles.
-/// The factored routes cost O(m(n1 + n2)h) through GEMM and never form A_i or U·Vᵀ:
-/// A(UVᵀ)_i = ⟨Uᵀa_i, Vᵀb_i⟩/√m, A*(r)V = Σ r_i a_i (b_iᵀV)/√m. Memory O(m(n1 + n2)).
+/// The factored routes never form A_i or U·Vᵀ: one fused pass per iteration streams each a_i and b_i once, computing
+/// Uᵀa_i and Vᵀb_i, the residual, and the contributions to A*(r)V = Σ c_i a_i (b_iᵀV) and A*(r)ᵀU = Σ c_i b_i (a_iᵀU)
+/// while the block of vectors is in cache; O(m(n1 + n2)h) work, memory O(m(n1 + n2)), optionally stored in float32
+/// (<see cref="StoragePrecision.Reduced"/>) to halve the bytes a pass streams. Deterministic: fixed measurement chunks
+/// summed in a fixed order.
 /// </summary>
 /// <typeparam name="T">Compute precision.</typeparam>
 public sealed class RankOneOperator<T> : MeasurementOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[] _a; // n1×m: column i is a_i
-    private readonly T[] _b; // n2×m: column i is b_i (the same array as _a when symmetric)
+    /// <summary>Measurements per block of the dense (materialized) routes, which run on BLAS GEMM.</summary>
+    private const int DenseBlock = 256;
+
+    private readonly RankOneStore<T> _store;
     private readonly T _scale;
 
-    /// <summary>Draws the vectors from a seed.</summary>
+    /// <summary>Draws the vectors from a seed, stored in the compute precision.</summary>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="count">m.</param>
     /// <param name="seed">Seed of a_i and b_i.</param>
     /// <param name="symmetric">Use b_i = a_i (needs n1 = n2).</param>
-    public RankOneOperator(int rows, int columns, int count, ulong seed, bool symmetric = false) : base(rows, columns, count)
+    public RankOneOperator(int rows, int columns, int count, ulong seed, bool symmetric = false)
+        : this(rows, columns, count, seed, symmetric, StoragePrecision.Compute)
+    {
+    }
+
+    /// <summary>Draws the vectors from a seed in the given storage precision (Reduced needs T = double).</summary>
+    internal RankOneOperator(int rows, int columns, int count, ulong seed, bool symmetric, StoragePrecision storage) : base(rows, columns, count)
     {
         if (symmetric && rows != columns)
             throw new ArgumentException($"The symmetric rank-one ensemble needs a square unknown; got {rows}×{columns}.", nameof(symmetric));
-        IsSymmetric = symmetric;
-        _a = new T[(long)rows * count];
-        ParallelNormal.Fill(_a, seed ^ 0xA11CEUL, T.One);
-        if (symmetric) _b = _a;
+        if (storage == StoragePrecision.Reduced && typeof(T) == typeof(double))
+        {
+            var a = Draw<float>(rows, count, seed ^ 0xA11CEUL);
+            var b = symmetric ? a : Draw<float>(columns, count, seed ^ 0xB0BUL);
+            _store = (RankOneStore<T>)(object)new RankOneStore<double, float, SingleToDoubleLoad>(rows, columns, count, a, b);
+        }
         else
         {
-            _b = new T[(long)columns * count];
-            ParallelNormal.Fill(_b, seed ^ 0xB0BUL, T.One);
+            var a = Draw<T>(rows, count, seed ^ 0xA11CEUL);
+            var b = symmetric ? a : Draw<T>(columns, count, seed ^ 0xB0BUL);
+            _store = new RankOneStore<T, T, SamePrecisionLoad<T>>(rows, columns, count, a, b);
         }
-        _scale = T.One / T.Sqrt(T.CreateTruncating(symmetric ? 2.0 * count : count));
+        IsSymmetric = symmetric;
+        _scale = Scale(count, symmetric);
     }
 
-    /// <summary>Wraps vectors given as data (not copied): column i of <paramref name="a"/> is a_i.</summary>
+    /// <summary>Wraps vectors given as data: column i of <paramref name="a"/> (n1×m, column-major) is a_i.</summary>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="count">m.</param>
@@ -50,161 +65,212 @@ public sealed class RankOneOperator<T> : MeasurementOperator<T> where T : unmana
     internal RankOneOperator(int rows, int columns, int count, T[] a, T[]? b) : base(rows, columns, count)
     {
         IsSymmetric = b is null;
-        _a = a;
-        _b = b ?? a;
-        _scale = T.One / T.Sqrt(T.CreateTruncating(IsSymmetric ? 2.0 * count : count));
+        var pa = Padded(a, rows, count);
+        var pb = b is null ? pa : Padded(b, columns, count);
+        _store = new RankOneStore<T, T, SamePrecisionLoad<T>>(rows, columns, count, pa, pb);
+        _scale = Scale(count, IsSymmetric);
     }
-
-    /// <summary>a_i as the columns of an n1×m column-major array (for tests and data export).</summary>
-    internal ReadOnlySpan<T> LeftVectors => _a;
-
-    /// <summary>b_i as the columns of an n2×m column-major array (the same as <see cref="LeftVectors"/> when symmetric).</summary>
-    internal ReadOnlySpan<T> RightVectors => _b;
-
-    /// <summary>1/√m (1/√(2m) symmetric): a raw a_iᵀ M b_i times this is measurement i.</summary>
-    public override T ObservationScale => _scale;
 
     /// <summary>Whether b_i = a_i.</summary>
     public bool IsSymmetric { get; }
 
-    /// <inheritdoc/>
-    public override string Name => IsSymmetric ? "rank-one-symmetric" : "rank-one";
+    /// <summary>True when the vectors are stored in float32 while computing in float64.</summary>
+    public bool IsReducedPrecision => _store.IsReduced;
+
+    /// <summary>1/√m (1/√(2m) symmetric): a raw a_iᵀ M b_i times this is measurement i.</summary>
+    public override T ObservationScale => _scale;
 
     /// <inheritdoc/>
-    public override long StoredBytes => (_a.LongLength + (IsSymmetric ? 0 : _b.LongLength)) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+    public override string Name => (IsSymmetric ? "rank-one-symmetric" : "rank-one") + (_store.IsReduced ? "-f32" : "");
+
+    /// <inheritdoc/>
+    public override long StoredBytes => _store.StoredBytes;
+
+    /// <summary>The vectors a_i as the rows of an m×n1 matrix, the way data holds them (for tests and export).</summary>
+    internal Matrix<T> LeftData() => Data(Rows, _store.Left);
+
+    /// <summary>The vectors b_i as the rows of an m×n2 matrix (equal to <see cref="LeftData"/> when symmetric).</summary>
+    internal Matrix<T> RightData() => Data(Columns, _store.Right);
+
+    private Matrix<T> Data(int n, Func<int, int, T> element)
+    {
+        var data = new Matrix<T>(Count, n);
+        for (int i = 0; i < Count; i++)
+            for (int l = 0; l < n; l++) data[i, l] = element(l, i);
+        return data;
+    }
 
     /// <inheritdoc/>
     protected override void ApplyCore(ReadOnlySpan<T> z, Span<T> result)
     {
-        // (Zᵀa_i)·b_i for all i: W = Zᵀ·A (n2×m), then column dots with B.
-        var w = DenseScratch(Columns * Count);
-        Blas.Gemm(Transpose.Transposed, Transpose.None, Columns, Count, Rows, T.One, z, Rows, _a, Rows, T.Zero, w.AsSpan(), Columns);
-        for (int i = 0; i < Count; i++) result[i] = _scale * TensorPrimitives.Dot<T>(w.AsSpan(i * Columns, Columns), _b.AsSpan(i * Columns, Columns));
+        // Per block: W = Zᵀ·[a_i] (n2×block) by GEMM, then each column dotted with b_i.
+        var (w, left, right) = DenseScratch();
+        for (int first = 0; first < Count; first += DenseBlock)
+        {
+            int count = Math.Min(DenseBlock, Count - first);
+            var a = _store.LeftBlock(first, count, left);
+            var b = _store.RightBlock(first, count, right);
+            Blas.Gemm(Transpose.Transposed, Transpose.None, Columns, count, Rows, T.One, z, Rows, a, _store.RowStride, T.Zero, w, Columns);
+            for (int k = 0; k < count; k++)
+                result[first + k] = _scale * TensorPrimitives.Dot<T>(w.AsSpan(k * Columns, Columns), b.Slice(k * _store.ColumnStride, Columns));
+        }
     }
 
     /// <inheritdoc/>
     protected override void ApplyAdjointCore(ReadOnlySpan<T> residual, Span<T> result)
     {
-        // Σ r_i a_i b_iᵀ = A·diag(r)·Bᵀ.
-        var scaled = DenseScratch(_b.Length);
-        for (int i = 0; i < Count; i++)
-            TensorPrimitives.Multiply<T>(_b.AsSpan(i * Columns, Columns), _scale * residual[i], scaled.AsSpan(i * Columns, Columns));
-        Blas.Gemm(Transpose.None, Transpose.Transposed, Rows, Columns, Count, T.One, _a, Rows, scaled, Columns, T.Zero, result, Rows);
+        // Σ r_i a_i b_iᵀ = Σ over blocks of [a_i]·diag(s·r)·[b_i]ᵀ.
+        var (w, left, right) = DenseScratch();
+        for (int first = 0; first < Count; first += DenseBlock)
+        {
+            int count = Math.Min(DenseBlock, Count - first);
+            var a = _store.LeftBlock(first, count, left);
+            var b = _store.RightBlock(first, count, right);
+            for (int k = 0; k < count; k++)
+                TensorPrimitives.Multiply<T>(b.Slice(k * _store.ColumnStride, Columns), _scale * residual[first + k], w.AsSpan(k * Columns, Columns));
+            Blas.Gemm(Transpose.None, Transpose.Transposed, Rows, Columns, count, T.One, a, _store.RowStride, w, Columns,
+                first == 0 ? T.Zero : T.One, result, Rows);
+        }
     }
 
-    [ThreadStatic] private static T[]? t_denseScratch;
+    [ThreadStatic] private static T[]? t_w, t_left, t_right;
 
     /// <summary>
-    /// Scratch of the dense routes (their signatures carry no workspace): one buffer per thread, grown on demand,
-    /// so repeated calls allocate nothing and a shared operator stays safe across threads.
+    /// Scratch of the dense routes (their signatures carry no workspace): buffers per thread, grown on demand, so
+    /// repeated calls allocate nothing and a shared operator stays safe across threads.
     /// </summary>
-    private static T[] DenseScratch(int length)
+    private (T[] W, T[] Left, T[] Right) DenseScratch()
     {
-        if (t_denseScratch is null || t_denseScratch.Length < length) t_denseScratch = new T[length];
-        return t_denseScratch;
+        static T[] Grow(ref T[]? buffer, long length) => buffer is not null && buffer.Length >= length ? buffer : buffer = new T[length];
+        return (Grow(ref t_w, (long)Columns * DenseBlock), Grow(ref t_left, (long)_store.RowStride * DenseBlock), Grow(ref t_right, (long)_store.ColumnStride * DenseBlock));
     }
 
     /// <inheritdoc/>
     protected override OperatorWorkspace<T> CreateWorkspaceCore(int rank, int maxBatch) => new Scratch(this, rank, maxBatch);
 
     /// <inheritdoc/>
-    protected override void ApplyFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
-    {
-        var ws = (Scratch)workspace;
-        Project(u, v, ws);
-        RowDots(ws.P, ws.Q, Count, ws.Rank, result);
-    }
+    protected override void ApplyFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result) =>
+        Pass(RankOneMode.Forward, default, Count, u, v, default, result, (Scratch)workspace, default, default);
 
     /// <inheritdoc/>
-    protected override void AdjointFactoredCore(ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
-    {
-        var ws = (Scratch)workspace;
-        int h = ws.Rank;
-        Project(u, v, ws);
-        // G·V = A·diag(r)·(BᵀV)/√m and Gᵀ·U = B·diag(r)·(AᵀU)/√m.
-        ScaleRows(ws.Q, residual, Count, h);
-        ScaleRows(ws.P, residual, Count, h);
-        Blas.Gemm(Transpose.None, Transpose.None, Rows, h, Count, ws.RootScale, _a, Rows, ws.Q, Count, T.Zero, gv, Rows);
-        Blas.Gemm(Transpose.None, Transpose.None, Columns, h, Count, ws.RootScale, _b, Columns, ws.P, Count, T.Zero, gtu, Columns);
-    }
+    protected override void AdjointFactoredCore(ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu) =>
+        Pass(RankOneMode.Adjoint, default, Count, u, v, residual, default, (Scratch)workspace, gv, gtu);
 
     /// <inheritdoc/>
-    protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
-    {
-        var ws = (Scratch)workspace;
-        int h = ws.Rank;
-        GatherProjections(rows, u, v, ws);
-        RowDots(ws.P, ws.Q, rows.Length, h, result, ld: ws.BatchStride);
-    }
+    protected override void ResidualAndAdjointFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> measurements, OperatorWorkspace<T> workspace,
+        Span<T> residual, Span<T> gv, Span<T> gtu) =>
+        Pass(RankOneMode.Fused, default, Count, u, v, measurements, residual, (Scratch)workspace, gv, gtu);
 
     /// <inheritdoc/>
-    protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
-    {
-        var ws = (Scratch)workspace;
-        int h = ws.Rank, b = rows.Length;
-        GatherProjections(rows, u, v, ws);
-        ScaleRows(ws.Q, residual, b, h, ws.BatchStride);
-        ScaleRows(ws.P, residual, b, h, ws.BatchStride);
-        // The batch's a_i and b_i were gathered into contiguous columns by GatherProjections.
-        Blas.Gemm(Transpose.None, Transpose.None, Rows, h, b, ws.RootScale, ws.BatchA, Rows, ws.Q, ws.BatchStride, T.Zero, gv, Rows);
-        Blas.Gemm(Transpose.None, Transpose.None, Columns, h, b, ws.RootScale, ws.BatchB, Columns, ws.P, ws.BatchStride, T.Zero, gtu, Columns);
-    }
+    protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result) =>
+        Pass(RankOneMode.Forward, rows, rows.Length, u, v, default, result, (Scratch)workspace, default, default);
 
-    /// <summary>P ← AᵀU (m×h), Q ← BᵀV (m×h), each scaled by m^(−1/4) so that products of two of them carry 1/√m.</summary>
-    private void Project(ReadOnlySpan<T> u, ReadOnlySpan<T> v, Scratch ws)
-    {
-        int h = ws.Rank;
-        Blas.Gemm(Transpose.Transposed, Transpose.None, Count, h, Rows, ws.RootScale, _a, Rows, u, Rows, T.Zero, ws.P.AsSpan(), Count);
-        Blas.Gemm(Transpose.Transposed, Transpose.None, Count, h, Columns, ws.RootScale, _b, Columns, v, Columns, T.Zero, ws.Q.AsSpan(), Count);
-    }
+    /// <inheritdoc/>
+    protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu) =>
+        Pass(RankOneMode.Adjoint, rows, rows.Length, u, v, residual, default, (Scratch)workspace, gv, gtu);
 
-    private void GatherProjections(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, Scratch ws)
+    /// <summary>
+    /// Copies the factors into the padded workspace, runs the pass over <paramref name="positions"/> measurements
+    /// (the subset's, or all) in fixed chunks, and adds the chunks' partial products in chunk order.
+    /// </summary>
+    private unsafe void Pass(RankOneMode mode, ReadOnlySpan<int> subset, int positions, ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> y,
+        Span<T> residual, Scratch ws, Span<T> gv, Span<T> gtu)
     {
-        int h = ws.Rank, b = rows.Length;
-        for (int k = 0; k < b; k++)
+        int h = ws.Rank, n1p = _store.RowStride, n2p = _store.ColumnStride;
+        CopyPadded(u, Rows, h, n1p, ws.U);
+        CopyPadded(v, Columns, h, n2p, ws.V);
+        int chunks = subset.IsEmpty ? _store.Chunks : 1;
+        int scratch = RankOneStore<T>.ChunkScratch(h);
+        fixed (int* ps = subset)
+        fixed (T* pu = ws.U, pv = ws.V, py = y, pr = residual, pg = ws.GV, pgt = ws.GtU, pw = ws.Work)
         {
-            _a.AsSpan(rows[k] * Rows, Rows).CopyTo(ws.BatchA.AsSpan(k * Rows, Rows));
-            _b.AsSpan(rows[k] * Columns, Columns).CopyTo(ws.BatchB.AsSpan(k * Columns, Columns));
+            for (int c = 0; c < chunks; c++)
+            {
+                int first = (int)((long)positions * c / chunks), last = (int)((long)positions * (c + 1) / chunks);
+                _store.Chunk(mode, _scale, h, subset.IsEmpty ? null : ps, first, last, pu, pv, py, pr,
+                    pg + (long)c * n1p * h, pgt + (long)c * n2p * h, pw + (long)c * scratch);
+            }
         }
-        Blas.Gemm(Transpose.Transposed, Transpose.None, b, h, Rows, ws.RootScale, ws.BatchA, Rows, u, Rows, T.Zero, ws.P.AsSpan(), ws.BatchStride);
-        Blas.Gemm(Transpose.Transposed, Transpose.None, b, h, Columns, ws.RootScale, ws.BatchB, Columns, v, Columns, T.Zero, ws.Q.AsSpan(), ws.BatchStride);
+        if (mode == RankOneMode.Forward) return;
+        SumChunks(ws.GV, chunks, Rows, n1p, h, gv);
+        SumChunks(ws.GtU, chunks, Columns, n2p, h, gtu);
     }
 
-    private static void RowDots(T[] p, T[] q, int count, int h, Span<T> result, int ld = -1)
+    private static void CopyPadded(ReadOnlySpan<T> columnMajor, int n, int h, int stride, Span<T> padded)
     {
-        if (ld < 0) ld = count;
-        result[..count].Clear();
+        // Only the first n of each padded column are written: the padding keeps the zeros it was allocated with.
+        for (int l = 0; l < h; l++) columnMajor.Slice(l * n, n).CopyTo(padded.Slice(l * stride, n));
+    }
+
+    private static void SumChunks(ReadOnlySpan<T> partials, int chunks, int n, int stride, int h, Span<T> result)
+    {
         for (int l = 0; l < h; l++)
         {
-            var pl = p.AsSpan(l * ld, count);
-            var ql = q.AsSpan(l * ld, count);
-            TensorPrimitives.MultiplyAdd<T>(pl, ql, result[..count], result[..count]);
+            var column = result.Slice(l * n, n);
+            partials.Slice(l * stride, n).CopyTo(column);
+            for (int c = 1; c < chunks; c++)
+                TensorPrimitives.Add<T>(column, partials.Slice((c * h + l) * stride, n), column);
         }
     }
 
-    private static void ScaleRows(T[] x, ReadOnlySpan<T> r, int count, int h, int ld = -1)
+    private static T Scale(int count, bool symmetric) => T.One / T.Sqrt(T.CreateTruncating(symmetric ? 2.0 * count : count));
+
+    /// <summary>
+    /// m vectors of n standard normals, vector i at i·stride with zero padding: the same values as one unpadded fill
+    /// of the seed (drawn in parallel), then spread out in place from the last vector down.
+    /// </summary>
+    private static TS[] Draw<TS>(int n, int count, ulong seed) where TS : unmanaged, IFloatingPointIeee754<TS>
     {
-        if (ld < 0) ld = count;
-        for (int l = 0; l < h; l++) TensorPrimitives.Multiply<T>(x.AsSpan(l * ld, count), r[..count], x.AsSpan(l * ld, count));
+        int stride = RankOneStore<T>.Pad(n);
+        var data = new TS[(long)stride * count];
+        ParallelNormal.Fill(data.AsSpan(0, n * count), seed, TS.One);
+        Spread(data, n, stride, count);
+        return data;
+    }
+
+    private static T[] Padded(T[] packed, int n, int count)
+    {
+        int stride = RankOneStore<T>.Pad(n);
+        var data = new T[(long)stride * count];
+        packed.CopyTo(data, 0);
+        Spread(data, n, stride, count);
+        return data;
+    }
+
+    private static void Spread<TS>(TS[] data, int n, int stride, int count) where TS : unmanaged
+    {
+        for (int i = count - 1; i >= 0; i--)
+        {
+            data.AsSpan(i * n, n).CopyTo(data.AsSpan(i * stride, n));
+            data.AsSpan(i * stride + n, stride - n).Clear();
+        }
     }
 
     private sealed class Scratch : OperatorWorkspace<T>
     {
         public Scratch(RankOneOperator<T> owner, int rank, int maxBatch) : base(owner, rank, maxBatch)
         {
-            BatchStride = Math.Max(1, maxBatch);
-            P = new T[Math.Max(owner.Count, BatchStride) * rank];
-            Q = new T[P.Length];
-            BatchA = new T[owner.Rows * maxBatch];
-            BatchB = new T[owner.Columns * maxBatch];
-            RootScale = T.Sqrt(owner._scale);
+            var store = owner._store;
+            U = new T[(long)store.RowStride * rank];
+            V = new T[(long)store.ColumnStride * rank];
+            GV = new T[(long)store.Chunks * U.Length];
+            GtU = new T[(long)store.Chunks * V.Length];
+            Work = new T[(long)store.Chunks * RankOneStore<T>.ChunkScratch(rank)];
         }
 
-        public T[] P { get; }
-        public T[] Q { get; }
-        public T[] BatchA { get; }
-        public T[] BatchB { get; }
-        public int BatchStride { get; }
-        public T RootScale { get; }
+        /// <summary>U padded: column l at l·RowStride.</summary>
+        public T[] U { get; }
+
+        /// <summary>V padded: column l at l·ColumnStride.</summary>
+        public T[] V { get; }
+
+        /// <summary>One partial G·V per chunk (padded columns).</summary>
+        public T[] GV { get; }
+
+        /// <summary>One partial Gᵀ·U per chunk (padded columns).</summary>
+        public T[] GtU { get; }
+
+        /// <summary>Per chunk: the block's projections and weights.</summary>
+        public T[] Work { get; }
     }
 }

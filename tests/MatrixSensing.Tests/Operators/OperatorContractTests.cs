@@ -22,6 +22,7 @@ public class OperatorContractTests(string name, Func<ulong, MeasurementOperator<
         yield return Case("rademacher", s => MeasurementOperators.Rademacher<double>(6, 5, 600, s), 0.15);
         yield return Case("rank-one", s => MeasurementOperators.RankOne<double>(6, 5, 2000, s), 0.3);
         yield return Case("rank-one-symmetric", s => MeasurementOperators.RankOne<double>(6, 6, 2000, s, symmetric: true), 0.3);
+        yield return Case("rank-one-f32", s => MeasurementOperators.RankOne<double>(7, 5, 2000, s, storage: StoragePrecision.Reduced), 0.3);
         yield return Case("entry-sampling-bernoulli", s => MeasurementOperators.EntrySampling<double>(30, 25, 0.6, s), 0.25);
         yield return Case("entry-sampling-count", s => MeasurementOperators.EntrySampling<double>(30, 25, 400, s), 0.25);
         yield return Case("fresh-gaussian", s => MeasurementOperators.Fresh<double>(6, 5, 600, refreshEvery: 3, s), 0.15);

@@ -31,8 +31,8 @@ public class RankOneDataTests
     {
         int n1 = 7, n2 = symmetric ? 7 : 5, m = 301, h = 3;
         var seeded = MeasurementOperators.RankOne<double>(n1, n2, m, seed: 9, symmetric);
-        var a = AsData(seeded.LeftVectors, n1, m);
-        var b = symmetric ? null : AsData(seeded.RightVectors, n2, m);
+        var a = seeded.LeftData();
+        var b = symmetric ? null : seeded.RightData();
         var fromData = MeasurementOperators.RankOne(a, b);
         Assert.Multiple(() =>
         {
