@@ -28,6 +28,7 @@ internal abstract class Experiment
         new InitializationScale(),
         new SgdVersusGd(),
         new Robustness(),
+        new AgnComparison(),
     ];
 
     /// <summary>The relative-error curve of a run as a series (x = iteration).</summary>

@@ -70,6 +70,7 @@ public static class SolverRegistry
         new ScaledGdDescriptor(),
         new PrecGdDescriptor(),
         new SvpDescriptor(),
+        new ApproximateGaussNewtonDescriptor(),
     ];
 
     /// <summary>The command-line names, comma-separated, for help texts.</summary>

@@ -22,6 +22,9 @@ public enum SolverKind
 
     /// <summary><see cref="Svp{T}"/>.</summary>
     SVP,
+
+    /// <summary><see cref="ApproximateGaussNewton{T}"/>.</summary>
+    AGN,
 }
 
 /// <summary>Creates solvers by <see cref="SolverKind"/> or command-line name, through <see cref="SolverRegistry"/>.</summary>
