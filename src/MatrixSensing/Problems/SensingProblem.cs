@@ -63,6 +63,42 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
     public int Count => Operator.Count;
 
     /// <summary>
+    /// The problem restricted to some of its measurements: a <see cref="SubsetOperator{T}"/> over the same ensemble
+    /// (nothing copied but the indices and y), the same ground truth. Not for an ensemble that changes during a run.
+    /// </summary>
+    /// <param name="indices">Distinct measurement indices in [0, m), in the order the restricted problem keeps them.</param>
+    public SensingProblem<T> Restrict(ReadOnlySpan<int> indices)
+    {
+        var op = new SubsetOperator<T>(Operator, indices);
+        var y = new T[indices.Length];
+        for (int k = 0; k < y.Length; k++) y[k] = _measurements[indices[k]];
+        return new SensingProblem<T>(op, y, Target, IsSymmetric, NoiseLevel, 0, measure: false);
+    }
+
+    /// <summary>
+    /// Splits the measurements at random into a part to fit and a held-out part for validation, each kept in the
+    /// original order (so a dense ensemble is still streamed front to back).
+    /// </summary>
+    /// <param name="fraction">The held-out share, in (0, 1); at least one measurement lands on each side.</param>
+    /// <param name="seed">Seed of the split.</param>
+    public (SensingProblem<T> Fit, SensingProblem<T> HeldOut) SplitForValidation(double fraction, ulong seed)
+    {
+        if (!(fraction > 0 && fraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The validation fraction must be in (0, 1).");
+        if (Count < 2) throw new ArgumentException("A validation split needs at least two measurements.", nameof(fraction));
+        int heldOut = Math.Clamp((int)Math.Round(fraction * Count), 1, Count - 1);
+        var held = new int[heldOut];
+        new RandomStream(seed, 0x76616CUL).SampleWithoutReplacementSorted(Count, held);
+        var fit = new int[Count - heldOut];
+        for (int i = 0, h = 0, f = 0; i < Count; i++)
+        {
+            if (h < held.Length && held[h] == i) h++;
+            else fit[f++] = i;
+        }
+        return (Restrict(fit), Restrict(held));
+    }
+
+    /// <summary>
     /// Retakes y = A(M*) + noise after the operator redrew its ensemble (called by solvers when
     /// <see cref="MeasurementOperator{T}.Refresh"/> returns true). Allocation-free.
     /// </summary>

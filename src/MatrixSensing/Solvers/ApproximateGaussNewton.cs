@@ -96,6 +96,7 @@ internal sealed class ApproximateGaussNewtonDescriptor : SolverDescriptor
     public override string Name => "agn";
     public override string DisplayName => "AGN";
     public override string Description => "approximate Gauss–Newton, alternating, pseudo-inverse preconditioners, asymmetric only (Jia, Feng, Meng & Sun)";
+    public override bool SupportsSymmetric => false;
     public override SolverKind? Kind => SolverKind.AGN;
     public override Solver<T> Create<T>(SolverSpecificOptions? options = null) => new ApproximateGaussNewton<T>();
 }

@@ -45,7 +45,15 @@ public abstract class Solver<T> where T : unmanaged, IFloatingPointIeee754<T>
     public SolverSession<T> Start(SensingProblem<T> problem, SolverOptions? options = null, IProgress<TraceEntry>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return new SolverSession<T>(this, problem, options ?? new SolverOptions(), progress);
+        options ??= new SolverOptions();
+        if (options.ValidationFraction is { } fraction)
+        {
+            // Fit on one part, stop on the other: the split happens before the session exists, so the loop is unchanged.
+            var (fit, heldOut) = problem.SplitForValidation(fraction, Random.RandomStream.DeriveSeed(options.Seed, 0x76616C6964UL));
+            options = options with { Stopping = [.. options.Stopping ?? [], StoppingCriterion.Validation(heldOut, options.ValidationPatience, options.ValidationEvery)] };
+            problem = fit;
+        }
+        return new SolverSession<T>(this, problem, options, progress);
     }
 
     /// <summary>Creates the run's rule for the asymmetric model U·Vᵀ, allocating every buffer it needs.</summary>

@@ -26,6 +26,9 @@ public abstract class SolverDescriptor
     /// </summary>
     public virtual bool NeedsExactRank => false;
 
+    /// <summary>Whether the algorithm has a symmetric form X·Xᵀ (front ends refuse symmetric problems otherwise); true by default.</summary>
+    public virtual bool SupportsSymmetric => true;
+
     /// <summary>The <see cref="SolverKind"/> of the built-in solvers; null for solvers added later.</summary>
     public virtual SolverKind? Kind => null;
 

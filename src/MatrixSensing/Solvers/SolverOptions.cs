@@ -126,6 +126,19 @@ public sealed record SolverOptions
     public double DivergenceFactor { get; init; } = 1e6;
 
     /// <summary>
+    /// Hold out this fraction of the measurements (a seeded split, from <see cref="Seed"/>), fit on the rest and stop
+    /// early on the held-out residual (<see cref="StoppingCriterion.Validation"/>): the run returns the iterate with
+    /// the smallest held-out residual, with status EarlyStopped. Null (the default) fits on every measurement.
+    /// </summary>
+    public double? ValidationFraction { get; init; }
+
+    /// <summary>Held-out evaluations without improvement before an early stop; default 20.</summary>
+    public int ValidationPatience { get; init; } = 20;
+
+    /// <summary>Iterations between held-out evaluations; default 5.</summary>
+    public int ValidationEvery { get; init; } = 5;
+
+    /// <summary>
     /// Further stopping criteria, checked after divergence and the tolerances and before the iteration limit, the
     /// cancellation and the time budget (see <see cref="Criteria"/>). Null or empty for none.
     /// </summary>

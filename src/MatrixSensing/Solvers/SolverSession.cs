@@ -71,9 +71,11 @@ public sealed class SolverSession<T> where T : unmanaged, IFloatingPointIeee754<
         _trace = new TraceEntry[options.MaxIterations / options.TraceEvery + 2];
         var criteria = options.Criteria();
         _checks = new StoppingCheck<T>[criteria.Count];
+        // Checks see h as the run uses it (options.Rank may be 0 for "the target's rank").
+        var resolved = options.Rank == rank ? options : options with { Rank = rank };
         for (int i = 0; i < _checks.Length; i++)
         {
-            _checks[i] = criteria[i].Start(problem, options);
+            _checks[i] = criteria[i].Start(problem, resolved);
             _checksNeedError |= _checks[i].NeedsError;
         }
 

@@ -25,6 +25,8 @@ public class OperatorContractTests(string name, Func<ulong, MeasurementOperator<
         yield return Case("rank-one-f32", s => MeasurementOperators.RankOne<double>(7, 5, 2000, s, storage: StoragePrecision.Reduced), 0.3);
         yield return Case("entry-sampling-bernoulli", s => MeasurementOperators.EntrySampling<double>(30, 25, 0.6, s), 0.25);
         yield return Case("entry-sampling-count", s => MeasurementOperators.EntrySampling<double>(30, 25, 400, s), 0.25);
+        // All but one measurement, in reverse order: the subset keeps the isometry scale while every index is remapped.
+        yield return Case("gaussian-subset", s => new SubsetOperator<double>(MeasurementOperators.Gaussian<double>(6, 5, 601, s), [.. Enumerable.Range(1, 600).Reverse()]), 0.15);
         yield return Case("fresh-gaussian", s => MeasurementOperators.Fresh<double>(6, 5, 600, refreshEvery: 3, s), 0.15);
     }
 

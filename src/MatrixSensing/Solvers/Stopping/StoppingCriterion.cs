@@ -14,7 +14,7 @@ public abstract class StoppingCriterion
 {
     /// <summary>Creates the run's check (allocate here, not in <see cref="StoppingCheck{T}.Evaluate"/>).</summary>
     /// <param name="problem">The problem being solved.</param>
-    /// <param name="options">The run's options.</param>
+    /// <param name="options">The run's options, with <see cref="SolverOptions.Rank"/> the h the run uses.</param>
     public abstract StoppingCheck<T> Start<T>(SensingProblem<T> problem, SolverOptions options) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Stop with MaxIterations once t updates were made.</summary>
@@ -52,6 +52,23 @@ public abstract class StoppingCriterion
     public static StoppingCriterion Divergence(double factor) =>
         factor > 1 ? new DivergenceCriterion(factor)
             : throw new ArgumentOutOfRangeException(nameof(factor), factor, "The divergence factor must be > 1.");
+
+    /// <summary>
+    /// Validation early stopping on held-out measurements (for example the second part of
+    /// <see cref="SensingProblem{T}.SplitForValidation"/>, or a separate data set sensing the same matrix): the held-out
+    /// relative residual is measured every <paramref name="every"/> iterations, and after <paramref name="patience"/>
+    /// evaluations without improvement the run stops with EarlyStopped, returning the iterate with the smallest one.
+    /// </summary>
+    /// <param name="heldOut">Measurements not used for fitting, of the same matrix shape and symmetry as the run.</param>
+    /// <param name="patience">Evaluations without improvement before stopping (≥ 1); default 20.</param>
+    /// <param name="every">Iterations between evaluations (≥ 1); default 5.</param>
+    public static StoppingCriterion Validation<T>(SensingProblem<T> heldOut, int patience = 20, int every = 5) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(heldOut);
+        ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
+        return new ValidationCriterion<T>(heldOut, patience, every);
+    }
 
     private delegate SolverStatus? Rule(in CheckpointValues values);
 
