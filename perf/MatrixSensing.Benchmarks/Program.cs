@@ -5,5 +5,6 @@ using MatrixSensing.Benchmarks.SideBySide;
 // anything else goes to BenchmarkDotNet (./build.sh --target=Bench --filter=...).
 if (args.Length > 0 && args[0] == "side-by-side")
     return Harness.Run(args[1..]);
+if (args.Length > 0 && args[0] == PlatformChild.Verb) return PlatformChild.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Harness).Assembly).Run(args);
 return 0;

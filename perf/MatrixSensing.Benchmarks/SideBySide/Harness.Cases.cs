@@ -41,6 +41,7 @@ internal sealed partial class Harness
         Add(new CaseResult("gd-entry-sampling", "GD, EntrySampling 10⁴×10⁴, |Ω|=2·10⁶, h=10, float64")
         { Pending = BenchmarkOperators.Pending["entry-sampling"] });
         Readme();
+        Platform();
 
         var bytes = _allocations.Select(f => f()).Where(double.IsFinite).ToList();
         Add(new CaseResult("allocation", "Bytes allocated per iteration (all our timed loops)")
