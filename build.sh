@@ -18,6 +18,8 @@ have_lib 'liblapacke.so.3' || need+=(liblapacke)
 # The binding generator (libclang) and the NumPy peer comparisons.
 /usr/bin/python3 -c 'import clang.cindex' 2>/dev/null || need+=(python3-clang-14 libclang1-14)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+# SciPy sparse: the completion peer of the side-by-side harness.
+/usr/bin/python3 -c 'import scipy.sparse' 2>/dev/null || need+=(python3-scipy)
 command -v cmake >/dev/null || need+=(cmake)
 command -v gfortran >/dev/null || need+=(gfortran)
 # The native bundle (target Native): Ninja for the CMake presets, the static archives it links.

@@ -13,7 +13,7 @@ rounds interleave with the other implementations'. Timing is taken here, around 
 
 Commands:
   {"op": "info"}
-  {"op": "load", "id": ID, "kind": "gd"|"entry"|"rank-one", "dir": DIR, ...parameters}
+  {"op": "load", "id": ID, "kind": "gd"|"entry"|"entry-scipy"|"rank-one", "dir": DIR, ...parameters}
   {"op": "run", "id": ID, "iterations": K}          -> {"times": [seconds per iteration]}
   {"op": "check", "id": ID, "iterations": K}        -> factors after K iterations from the saved start
   {"op": "generate", "count": N, "rounds": K, "seed": S}  -> seconds per standard_normal(N)
@@ -99,6 +99,33 @@ class EntryGd(Problem):
         V -= self.eta * GtU
 
 
+class EntryScipyGd(EntryGd):
+    """The same completion GD with SciPy's sparse products: G as a CSR matrix built once, its data refreshed per
+    iteration (``S.data = w[order]``), then G @ V and Gᵀ @ U (the transpose is a CSC view, no copy)."""
+
+    def __init__(self, directory, p):
+        super().__init__(directory, p)
+        import scipy.sparse as sp  # only this kind needs SciPy
+        nnz = self.rows.shape[0]
+        # Entry k's position in the CSR data: build with data = k + 1 and read it back after the sort.
+        S = sp.csr_matrix((np.arange(1, nnz + 1, dtype=np.float64), (self.rows, self.cols)), shape=(self.n1, self.n2))
+        S.sort_indices()
+        self.order = S.data.astype(np.intp) - 1
+        self.S = S
+
+    def step(self):
+        U, V, rows, cols, s = self.U, self.V, self.rows, self.cols, self.scale
+        r = np.einsum("ij,ij->i", U[rows], V[cols])
+        r *= s
+        r -= self.y
+        self.residual_norm = np.linalg.norm(r)
+        self.S.data[:] = (r * s)[self.order]
+        GV = self.S @ V
+        GtU = self.S.T @ U
+        U -= self.eta * GV
+        V -= self.eta * GtU
+
+
 class RankOneGd(Problem):
     """GD for rank-one measurements y_i = a_iᵀ M b_i / √m with a_i, b_i rows of L (m × n1) and R (m × n2)."""
 
@@ -123,7 +150,7 @@ class RankOneGd(Problem):
         V -= self.eta * GtU
 
 
-KINDS = {"gd": DenseGd, "entry": EntryGd, "rank-one": RankOneGd}
+KINDS = {"gd": DenseGd, "entry": EntryGd, "entry-scipy": EntryScipyGd, "rank-one": RankOneGd}
 
 
 def readme(p):

@@ -36,10 +36,7 @@ internal sealed partial class Harness
         headline = null!;
         GC.Collect();
 
-        Add(new CaseResult("gd-rank-one", "GD, RankOne 1000×1000, m=50000, h=10, float64")
-        { Pending = BenchmarkOperators.Pending["rank-one"] });
-        Add(new CaseResult("gd-entry-sampling", "GD, EntrySampling 10⁴×10⁴, |Ω|=2·10⁶, h=10, float64")
-        { Pending = BenchmarkOperators.Pending["entry-sampling"] });
+        SparseCases();
         Readme();
         Platform();
 

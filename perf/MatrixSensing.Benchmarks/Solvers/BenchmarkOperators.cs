@@ -20,8 +20,6 @@ public static class BenchmarkOperators
     public static IReadOnlyDictionary<string, string> Pending { get; } = new Dictionary<string, string>
     {
         ["rademacher"] = "not measured side by side yet (BenchmarkDotNet: SolverIterationBenchmarks)",
-        ["rank-one"] = "not measured side by side yet (BenchmarkDotNet: SolverIterationBenchmarks)",
-        ["entry-sampling"] = "not measured side by side yet (BenchmarkDotNet: SolverIterationBenchmarks)",
     };
 
     /// <summary>
