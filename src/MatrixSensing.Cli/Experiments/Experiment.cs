@@ -29,6 +29,7 @@ internal abstract class Experiment
         new SgdVersusGd(),
         new Robustness(),
         new AgnComparison(),
+        new ScaledSgdVersusSgd(),
     ];
 
     /// <summary>The relative-error curve of a run as a series (x = iteration).</summary>

@@ -26,6 +26,9 @@ public abstract class SolverDescriptor
     /// </summary>
     public virtual bool NeedsExactRank => false;
 
+    /// <summary>Whether the algorithm works on matrix completion only (an entry-sampling operator); false by default.</summary>
+    public virtual bool NeedsEntrySampling => false;
+
     /// <summary>Whether the algorithm has a symmetric form X·Xᵀ (front ends refuse symmetric problems otherwise); true by default.</summary>
     public virtual bool SupportsSymmetric => true;
 
@@ -74,6 +77,8 @@ public static class SolverRegistry
         new PrecGdDescriptor(),
         new SvpDescriptor(),
         new ApproximateGaussNewtonDescriptor(),
+        new ScaledSgdDescriptor(),
+        new EntrySgdDescriptor(),
     ];
 
     /// <summary>The command-line names, comma-separated, for help texts.</summary>

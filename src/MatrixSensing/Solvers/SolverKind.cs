@@ -25,6 +25,12 @@ public enum SolverKind
 
     /// <summary><see cref="ApproximateGaussNewton{T}"/>.</summary>
     AGN,
+
+    /// <summary><see cref="ScaledSgd{T}"/> (completion only).</summary>
+    ScaledSGD,
+
+    /// <summary><see cref="EntrySgd{T}"/> (completion only).</summary>
+    EntrySGD,
 }
 
 /// <summary>Creates solvers by <see cref="SolverKind"/> or command-line name, through <see cref="SolverRegistry"/>.</summary>
