@@ -31,6 +31,10 @@ internal static class TestProblems
     internal static SensingProblem<double> Symmetric(int n, int rank, double kappa, int m, ulong seed = 1) =>
         SensingProblem.Create(LowRankTarget.Symmetric<double>(n, rank, kappa, seed), Gaussian(n, n, m, seed + 100, symmetric: true));
 
+    /// <summary>The built-in solvers that apply to a problem like this one (symmetry, operator).</summary>
+    internal static MatrixSensing.Solvers.SolverKind[] KindsFor(SensingProblem<double> problem) =>
+        [.. Enum.GetValues<MatrixSensing.Solvers.SolverKind>().Where(k => MatrixSensing.Solvers.SolverRegistry.Get(k).AppliesTo(problem))];
+
     /// <summary>‖UVᵀ − M*‖_F/‖M*‖_F computed densely, independent of the solver's factored metric.</summary>
     internal static double DenseRelativeError<T>(MatrixSensing.Solvers.SolverResult<T> result, LowRankTarget<T> target)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

@@ -29,6 +29,14 @@ public abstract class SolverDescriptor
     /// <summary>Whether the algorithm works on matrix completion only (an entry-sampling operator); false by default.</summary>
     public virtual bool NeedsEntrySampling => false;
 
+    /// <summary>Whether the algorithm applies to the problem: its symmetry and its operator (see <see cref="SupportsSymmetric"/>, <see cref="NeedsEntrySampling"/>).</summary>
+    /// <param name="problem">The problem.</param>
+    public bool AppliesTo<T>(Problems.SensingProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return (!problem.IsSymmetric || SupportsSymmetric) && (!NeedsEntrySampling || problem.Operator is Operators.EntrySamplingOperator<T>);
+    }
+
     /// <summary>Whether the algorithm has a symmetric form X·Xᵀ (front ends refuse symmetric problems otherwise); true by default.</summary>
     public virtual bool SupportsSymmetric => true;
 

@@ -34,5 +34,5 @@ public class SoakTests
         });
     }
 
-    private static SolverKind[] Kinds() => Enum.GetValues<SolverKind>();
+    private static SolverKind[] Kinds() => TestProblems.KindsFor(TestProblems.Asymmetric(n: 4, rank: 1, kappa: 1, m: 20));
 }
