@@ -36,11 +36,16 @@ internal sealed class SolverFlags
     public Option<ulong> SolverSeed { get; } = new("--solver-seed") { Description = "Seed of random initializations and SGD batches", DefaultValueFactory = _ => 0UL };
     public Option<int> TraceEvery { get; } = new("--trace-every") { Description = "Record the trace every k iterations", DefaultValueFactory = _ => 5 };
     public Option<bool> Diagnostics { get; } = new("--diagnostics") { Description = "Record signal/nuisance diagnostics (needs a ground truth)" };
+    public Option<double?> Validation { get; } = new("--validation")
+    {
+        Description = "Hold out this fraction of the measurements (seeded by --solver-seed), fit on the rest and stop early on the held-out residual; the best held-out iterate is returned (status EarlyStopped)",
+    };
+    public Option<int> Patience { get; } = new("--patience") { Description = "With --validation: held-out evaluations (every 5 iterations) without improvement before stopping", DefaultValueFactory = _ => 20 };
 
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Solvers, FactorRank, Step, RelativeStep, Lambda, RelativeLambda, PrecGdConstant, Init, MaxIterations,
-                     ErrorTolerance, ResidualTolerance, TimeBudget, Batch, StepDecay, SolverSeed, TraceEvery, Diagnostics })
+                     ErrorTolerance, ResidualTolerance, TimeBudget, Batch, StepDecay, SolverSeed, TraceEvery, Diagnostics, Validation, Patience })
             command.Add(option);
     }
 
@@ -73,6 +78,13 @@ internal sealed class SolverFlags
             Seed = parse.GetValue(SolverSeed),
             TraceEvery = parse.GetValue(TraceEvery),
             Diagnostics = parse.GetValue(Diagnostics),
+            ValidationFraction = parse.GetValue(Validation) switch
+            {
+                null => null,
+                > 0 and < 1 and var f => f,
+                var f => throw CliException.Usage($"--validation must be a fraction in (0, 1); got {f.Value.ToString(CultureInfo.InvariantCulture)}"),
+            },
+            ValidationPatience = parse.GetValue(Patience) is >= 1 and var p ? p : throw CliException.Usage("--patience must be at least 1"),
         };
     }
 
