@@ -71,8 +71,8 @@ public sealed class Matrix<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>A deep copy.</summary>
     public Matrix<T> Clone() => new(Rows, Columns, (T[])Data.Clone());
 
-    /// <summary>The Frobenius norm ‖A‖_F.</summary>
-    public T FrobeniusNorm() => TensorPrimitives.Norm<T>(Data);
+    /// <summary>The Frobenius norm ‖A‖_F, with scaling (BLAS nrm2): entries beyond 1e±154 neither overflow nor underflow.</summary>
+    public T FrobeniusNorm() => Blas.Nrm2<T>(Data);
 
     /// <summary>The product A·B, computed by BLAS.</summary>
     /// <param name="other">B; its row count must equal this matrix's column count.</param>

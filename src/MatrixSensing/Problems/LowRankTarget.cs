@@ -55,16 +55,8 @@ public sealed class LowRankTarget<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>κ = σ₁/σ_r.</summary>
     public T ConditionNumber => SingularValues[0] / SingularValues[^1];
 
-    /// <summary>‖M*‖_F = ‖σ‖₂.</summary>
-    public T FrobeniusNorm
-    {
-        get
-        {
-            T sum = T.Zero;
-            foreach (var s in SingularValues) sum += s * s;
-            return T.Sqrt(sum);
-        }
-    }
+    /// <summary>‖M*‖_F = ‖σ‖₂, computed with scaling (BLAS nrm2), so σ beyond 1e±154 neither overflows nor underflows.</summary>
+    public T FrobeniusNorm => Blas.Nrm2<T>(_singularValues);
 
     /// <summary>U*·diag(σ) (n1×r): the left factor whose product with V*ᵀ is M*.</summary>
     public Matrix<T> ScaledLeft()

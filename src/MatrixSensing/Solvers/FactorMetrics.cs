@@ -94,7 +94,7 @@ internal sealed class FactorMetrics<T> where T : unmanaged, IFloatingPointIeee75
         Blas.Gemm(Transpose.Transposed, Transpose.None, h, h, _rows, T.One, u, _rows, u, _rows, T.Zero, _gramU.AsSpan(), h);
         Blas.Gemm(Transpose.Transposed, Transpose.None, h, h, _columns, T.One, v, _columns, v, _columns, T.Zero, _gramV.AsSpan(), h);
         TensorPrimitives.Subtract<T>(_gramU, _gramV, _gramU);
-        return double.CreateTruncating(TensorPrimitives.Norm<T>(_gramU));
+        return double.CreateTruncating(Blas.Nrm2<T>(_gramU));
     }
 
     /// <summary>σ_min(U*ᵀU) and ‖(I − U*U*ᵀ)U‖_op (Stöger and Soltanolkotabi's signal and nuisance parts).</summary>
@@ -116,7 +116,8 @@ internal sealed class FactorMetrics<T> where T : unmanaged, IFloatingPointIeee75
     private T NormOfProduct(int k)
     {
         Product(k);
-        return TensorPrimitives.Norm<T>(_w);
+        // nrm2 scales; a plain sum of squares underflows to 0 for errors below ~1e-154 (and overflows above 1e154).
+        return Blas.Nrm2<T>(_w);
     }
 
     /// <summary>_w ← R_p·R_qᵀ for the first k columns of _p and _q (both padded to k columns).</summary>
