@@ -40,7 +40,7 @@ internal sealed class ProcessSignals : IDisposable
             ThreadPool.QueueUserWorkItem(_ => _cancellation.Cancel());
             return;
         }
-        int removed = AtomicFile.DeletePendingTemporaryFiles();
+        int removed = AtomicFile.DeletePendingTemporaryFiles(refuseNewWrites: true);
         _stderr.WriteLine($"msense: {context.Signal} again: exiting at once; files already written are complete{(removed > 0 ? $", {removed} unfinished write(s) discarded" : "")}");
         _stderr.Flush();
         Environment.Exit(ExitCodes.ForSignal(Cli.CancelledBy ?? context.Signal));

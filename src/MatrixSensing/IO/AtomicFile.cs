@@ -21,6 +21,8 @@ public static class AtomicFile
     public const string TemporarySuffix = ".tmp";
 
     private static readonly ConcurrentDictionary<string, byte> Pending = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+    private static bool _refusing;
 
     /// <summary>Writes <paramref name="path"/> atomically with what <paramref name="write"/> puts into the stream.</summary>
     /// <param name="path">The file to create or replace; its folder must exist.</param>
@@ -35,10 +37,17 @@ public static class AtomicFile
         if (Directory.Exists(target)) throw new IOException($"cannot write '{path}': it is a directory.");
         string folder = Path.GetDirectoryName(target)!;
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{System.Random.Shared.Next():x8}{TemporarySuffix}");
-        Pending[temporary] = 0;
+        FileStream created;
+        // Created and registered under the gate, so that DeletePendingTemporaryFiles sees every file that exists.
+        lock (Gate)
+        {
+            if (_refusing) throw new IOException($"cannot write '{path}': the process is exiting; any previous '{Path.GetFileName(target)}' is unchanged.");
+            created = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            Pending[temporary] = 0;
+        }
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            using (var stream = created)
             {
                 write(stream);
                 // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten blocks.
@@ -48,6 +57,7 @@ public static class AtomicFile
         }
         catch (Exception e)
         {
+            created.Dispose();
             TryDelete(temporary);
             if (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException)
                 throw new IOException($"cannot write '{path}': {e.Message.TrimEnd('.')}; any previous '{Path.GetFileName(target)}' is unchanged.", e);
@@ -83,13 +93,21 @@ public static class AtomicFile
     /// Deletes the temporary files of writes still in progress in this process, for a process that is about to exit
     /// without letting them finish (their targets keep their previous content). Safe to call from any thread.
     /// </summary>
+    /// <param name="refuseNewWrites">
+    /// From now on every write in this process fails with <see cref="IOException"/> before creating anything, so that
+    /// no temporary file appears between this call and the exit. Default false.
+    /// </param>
     /// <returns>How many files were removed.</returns>
-    public static int DeletePendingTemporaryFiles()
+    public static int DeletePendingTemporaryFiles(bool refuseNewWrites = false)
     {
-        int removed = 0;
-        foreach (var temporary in Pending.Keys)
-            if (TryDelete(temporary)) removed++;
-        return removed;
+        lock (Gate)
+        {
+            _refusing |= refuseNewWrites;
+            int removed = 0;
+            foreach (var temporary in Pending.Keys)
+                if (TryDelete(temporary)) removed++;
+            return removed;
+        }
     }
 
     private static bool TryDelete(string file)
