@@ -45,12 +45,14 @@ internal readonly unsafe struct SingleToDoubleLoad : IWideLoad<float, double>
 internal static class VectorMath
 {
     /// <summary>
-    /// a·b + c, fused (one rounding) for float and double: the JIT keeps only the branch of the instantiated T, so
-    /// it is one FMA instruction where the CPU has one.
+    /// a·b + c: one FMA instruction for float and double where the CPU has one (the JIT keeps only the branch of the
+    /// instantiated T and of the CPU), a multiply and an add elsewhere, never a software FMA.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector<T> MultiplyAdd<T>(Vector<T> a, Vector<T> b, Vector<T> c) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported && !System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+            return a * b + c;
         if (typeof(T) == typeof(double))
             return Vector.FusedMultiplyAdd(Vector.As<T, double>(a), Vector.As<T, double>(b), Vector.As<T, double>(c)).As<double, T>();
         if (typeof(T) == typeof(float))
