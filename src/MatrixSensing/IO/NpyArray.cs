@@ -22,7 +22,9 @@ namespace MatrixSensing.IO;
 /// n1·n2, row after row, where row i is vec(A_i) with column-major vec: element <c>A[i, r, c]</c> lands at index
 /// <c>i·n1·n2 + r + c·n1</c>. A 2-D array of shape (m, n1·n2) is taken as already vectorized (row i is the NumPy
 /// row <c>A[i, :]</c>, element <c>A[i, k]</c> at <c>i·n1·n2 + k</c>), so its columns must already follow the
-/// column-major vec; in NumPy that is <c>A3.transpose(0, 2, 1).reshape(m, -1)</c> of a 3-D <c>A3</c>. By
+/// column-major vec; in NumPy that is <c>A3.transpose(0, 2, 1).reshape(m, -1)</c> of a 3-D <c>A3</c>. (Problem
+/// bundles read a flattened <c>A</c> the other way by default, as NumPy flattens, <c>A2[i] = A[i].ravel()</c>; see
+/// <see cref="ProblemBundle"/>.) By
 /// contrast, <see cref="ToColumnMajor{T}"/> of the 3-D array gives the m×(n1·n2) matrix with these same rows in
 /// column-major storage, element <c>A[i, r, c]</c> at <c>i + (r + c·n1)·m</c>.
 /// </para>
@@ -188,7 +190,32 @@ public sealed class NpyArray
             _ => NpyLayout.MeasurementRowStrides(shape),
         };
 
-        Span<T> d = destination[..Length];
+        Permute(destination[..Length], shape, src, dst);
+    }
+
+    /// <summary>
+    /// A flattened (m, n1·n2) measurement matrix as measurement rows (row i = column-major vec(A_i), the dense
+    /// operator's layout). <paramref name="cOrderColumns"/> says how the file's columns flatten A_i: true for NumPy's
+    /// <c>A[i].ravel()</c>, column j = r·n2 + c (what <c>A3.reshape(m, -1)</c> gives); false for Fortran order,
+    /// column j = r + c·n1. The array's own storage order (C or Fortran) is accounted for separately.
+    /// </summary>
+    internal T[] FlattenedToMeasurementRows<T>(int rows, int columns, bool cOrderColumns) where T : unmanaged, INumberBase<T>
+    {
+        if (Rank != 2 || Shape[1] != (long)rows * columns)
+            throw new InvalidOperationException($"Expected an (m, {(long)rows * columns}) array; this one has shape {NpyHeader.ShapeText(Shape.AsSpan())}.");
+        var result = GC.AllocateUninitializedArray<T>(Length);
+        if (Length == 0) return result;
+        int m = (int)Shape[0];
+        int[] shape = [m, rows, columns];
+        // Where element (i, j) of the 2-D array is stored, then j split into (r, c) by the flattening convention.
+        int si = FortranOrder ? 1 : rows * columns, sj = FortranOrder ? m : 1;
+        int[] src = cOrderColumns ? [si, columns * sj, sj] : [si, sj, rows * sj];
+        Permute<T>(result, shape, src, NpyLayout.MeasurementRowStrides(shape));
+        return result;
+    }
+
+    private void Permute<T>(Span<T> d, int[] shape, int[] src, int[] dst) where T : unmanaged, INumberBase<T>
+    {
         switch (_data)
         {
             case double[] a: NpyLayout.PermuteCopy<double, T>(a, d, shape, src, dst); break;

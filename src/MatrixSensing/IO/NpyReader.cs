@@ -19,17 +19,16 @@ internal static class NpyReader
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <param name="stream">The source, positioned at the magic string. It is left just after the array data.</param>
+    /// <summary>Reads and checks the magic string, version and header, leaving the stream at the first data byte.</summary>
+    /// <param name="stream">The source, positioned at the magic string.</param>
     /// <param name="location">How messages name the source.</param>
     /// <param name="available">Bytes from the current position to the end of the source, or -1 if unknown.</param>
-    /// <param name="directLimit">
-    /// Data of up to this many bytes is read straight into its final array. Larger declarations, where
-    /// <paramref name="available"/> is not exact, are first read in chunks, so memory grows only with bytes that
-    /// really arrive and a lying header fails at the end of the source instead of allocating what it claims.
-    /// </param>
-    /// <param name="budget">Bytes this read may still allocate; reduced by the array's size.</param>
-    /// <param name="maxBytes">The configured limit, for messages.</param>
-    internal static NpyArray Read(Stream stream, string location, long available, long directLimit, ref long budget, long maxBytes)
+    /// <param name="used">Bytes consumed (prefix, length field and header).</param>
+    internal static NpyHeader.Parsed ReadHeader(Stream stream, string location, long available, out long used) =>
+        NpyHeader.Parse(ReadHeaderText(stream, location, available, out used), location);
+
+    /// <summary>As <see cref="ReadHeader"/>, but returns the header dict's text unparsed (for string-valued entries).</summary>
+    internal static string ReadHeaderText(Stream stream, string location, long available, out long used)
     {
         Span<byte> prefix = stackalloc byte[NpyHeader.PrefixLength + 4];
         int got = ReadAtMost(stream, prefix[..NpyHeader.PrefixLength]);
@@ -52,7 +51,7 @@ internal static class NpyReader
         long headerLength = major == 1
             ? BinaryPrimitives.ReadUInt16LittleEndian(prefix[NpyHeader.PrefixLength..])
             : BinaryPrimitives.ReadUInt32LittleEndian(prefix[NpyHeader.PrefixLength..]);
-        long used = NpyHeader.PrefixLength + lengthBytes;
+        used = NpyHeader.PrefixLength + lengthBytes;
         if (headerLength > NpyHeader.MaxHeaderLength)
             throw NpyFormatException.At(location, Inv($"the header length field says {headerLength} bytes; headers over {NpyHeader.MaxHeaderLength} bytes are refused"));
         if (available >= 0 && headerLength > available - used)
@@ -74,7 +73,22 @@ internal static class NpyReader
             throw NpyFormatException.At(location, "the version 3.0 header is not valid UTF-8", e);
         }
 
-        NpyHeader.Parsed header = NpyHeader.Parse(text, location);
+        return text;
+    }
+
+    /// <param name="stream">The source, positioned at the magic string. It is left just after the array data.</param>
+    /// <param name="location">How messages name the source.</param>
+    /// <param name="available">Bytes from the current position to the end of the source, or -1 if unknown.</param>
+    /// <param name="directLimit">
+    /// Data of up to this many bytes is read straight into its final array. Larger declarations, where
+    /// <paramref name="available"/> is not exact, are first read in chunks, so memory grows only with bytes that
+    /// really arrive and a lying header fails at the end of the source instead of allocating what it claims.
+    /// </param>
+    /// <param name="budget">Bytes this read may still allocate; reduced by the array's size.</param>
+    /// <param name="maxBytes">The configured limit, for messages.</param>
+    internal static NpyArray Read(Stream stream, string location, long available, long directLimit, ref long budget, long maxBytes)
+    {
+        NpyHeader.Parsed header = ReadHeader(stream, location, available, out long used);
         string shapeText = NpyHeader.ShapeText(header.Shape);
         string typeName = NpyDType.Name(header.Type);
         int itemSize = NpyDType.ItemSize(header.Type);

@@ -34,6 +34,78 @@ public static class Npz
     }
 
     /// <summary>
+    /// The headers (element type, order, shape) of every array of the archive, without reading any data, so a caller
+    /// can estimate what loading will allocate before it inflates anything.
+    /// </summary>
+    /// <exception cref="NpyFormatException">The file is not a valid archive of supported .npy entries.</exception>
+    /// <param name="path">The archive.</param>
+    /// <param name="include">Which entries to read by name (string-valued ones, read by <see cref="ReadText"/>, are left out).</param>
+    internal static IReadOnlyDictionary<string, NpyHeader.Parsed> ReadHeaders(string path, Func<string, bool> include)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        var result = new Dictionary<string, NpyHeader.Parsed>(StringComparer.Ordinal);
+        string current = path;
+        try
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            foreach (ZipArchiveEntry entry in zip.Entries)
+            {
+                string full = entry.FullName;
+                if (full.EndsWith('/') || !full.EndsWith(".npy", StringComparison.Ordinal))
+                    continue;
+                if (!include(full[..^4]))
+                    continue;
+                current = $"{path}[{full}]";
+                using Stream entryStream = entry.Open();
+                result[full[..^4]] = NpyReader.ReadHeader(entryStream, current, Math.Max(0, entry.Length), out _);
+                current = path;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw NpyFormatException.At(current, $"damaged or unsupported zip data: {e.Message}", e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw NpyFormatException.At(current, $"truncated zip data: {e.Message}", e);
+        }
+
+        return result;
+    }
+
+    /// <summary>As <see cref="Read(string, NpyReadOptions?)"/>, reading only the entries <paramref name="include"/> accepts.</summary>
+    internal static IReadOnlyDictionary<string, NpyArray> Read(string path, NpyReadOptions? options, Func<string, bool> include)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        return ReadCore(file, path, options, include);
+    }
+
+    /// <summary>
+    /// The text of a small string-valued entry (a NumPy <c>str</c> or <c>bytes</c> scalar such as
+    /// <c>np.savez(..., order='F')</c>, dtype <c>&lt;U1</c> or <c>|S1</c>, shape () or (1,)), or null when the archive
+    /// has no such entry. Numeric .npy entries are refused with a message naming the entry.
+    /// </summary>
+    internal static string? ReadText(string path, string name)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        string location = $"{path}[{name}.npy]";
+        try
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            var entry = zip.GetEntry(name + ".npy");
+            if (entry is null) return null;
+            if (entry.Length > 1 << 16) throw NpyFormatException.At(location, $"'{name}' must be a short string such as 'C' or 'F'");
+            using Stream stream = entry.Open();
+            string header = NpyReader.ReadHeaderText(stream, location, entry.Length, out long used);
+            return NpyText.Decode(header, stream, (int)(entry.Length - used), location, name);
+        }
+        catch (InvalidDataException e)
+        {
+            throw NpyFormatException.At(location, $"damaged or unsupported zip data: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
     /// Reads every array of the archive in <paramref name="stream"/>. A stream that cannot seek is first buffered in
     /// memory (up to <see cref="NpyReadOptions.MaxBytes"/> plus 64 MiB, and at most 2 GiB); prefer a file or seekable stream.
     /// </summary>
@@ -99,7 +171,7 @@ public static class Npz
         }
     }
 
-    private static Dictionary<string, NpyArray> ReadCore(Stream stream, string location, NpyReadOptions? options)
+    private static Dictionary<string, NpyArray> ReadCore(Stream stream, string location, NpyReadOptions? options, Func<string, bool>? include = null)
     {
         long max = (options ?? NpyReadOptions.Default).MaxBytes;
         long budget = max;
@@ -116,6 +188,8 @@ public static class Npz
                     continue;
                 current = $"{location}[{full}]";
                 string name = full[..^4];
+                if (include?.Invoke(name) == false)
+                    continue;
                 if (result.ContainsKey(name))
                     throw NpyFormatException.At(current, "the archive holds this entry twice");
                 long compressed = Math.Max(0, entry.CompressedLength);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MatrixSensing.LinearAlgebra;
 using MatrixSensing.Operators;
 using MatrixSensing.Problems;
@@ -7,66 +8,99 @@ using MatrixSensing.Solvers;
 namespace MatrixSensing.IO;
 
 /// <summary>
-/// A problem exchanged with NumPy as an <c>.npz</c> bundle (SPEC §8): <c>A</c> (m×n1×n2, or m×(n1·n2) with the
-/// shape given by <c>M_star</c> or <c>shape</c>), <c>y</c> (m), optional <c>M_star</c> (n1×n2), optional initial
-/// factors <c>U0</c>/<c>V0</c> (asymmetric) or <c>X0</c> (symmetric). Results go back as <c>estimate</c>,
-/// <c>U</c>, <c>V</c> (or <c>X</c>).
+/// A problem exchanged with NumPy as an <c>.npz</c> bundle (SPEC §8). Every bundle has <c>y</c> (m) and may have
+/// <c>M_star</c> (n1×n2, the ground truth) and initial factors <c>U0</c>/<c>V0</c> (asymmetric) or <c>X0</c>
+/// (symmetric). The measurement operator is given in one of three forms:
+/// <list type="bullet">
+/// <item><b>dense</b>: <c>A</c> as m×n1×n2 (<c>A[i]</c> is A_i), or m×(n1·n2) flattened the way NumPy flattens,
+/// <c>A2[i] = A[i].ravel()</c> (row-major vec of A_i, what <c>A.reshape(m, -1)</c> gives), unless a string entry
+/// <c>order</c> says <c>'F'</c> (column-major vec, <c>A2[i] = A[i].ravel(order='F')</c>); n1, n2 of a flattened
+/// <c>A</c> come from <c>M_star</c> or a <c>shape</c> entry. A float32 <c>A</c> stays float32-stored (half the
+/// memory, computed in float64) unless the caller asks for full storage.</item>
+/// </list>
+/// Results go back as <c>estimate</c>, <c>U</c>, <c>V</c> (or <c>X</c>) and a <c>meta</c> entry.
 /// </summary>
+/// <remarks>
+/// Before anything is inflated, the headers of the archive are read and the memory the problem will take (the
+/// arrays as stored plus the operator's own storage) is checked against what the process may use
+/// (<see cref="MemoryGuard"/>); a bundle that would not fit is refused with the estimate.
+/// </remarks>
 public static class ProblemBundle
 {
     /// <summary>What a bundle held.</summary>
     /// <param name="Problem">The problem (with ground truth when M_star was given).</param>
     /// <param name="Initialization">The given initial factors, or null.</param>
-    public sealed record Loaded<T>(SensingProblem<T> Problem, Initialization? Initialization) where T : unmanaged, IFloatingPointIeee754<T>;
+    /// <param name="Kind">The form of the measurement operator.</param>
+    /// <param name="Storage">The element type the operator is stored in: "float64" or "float32".</param>
+    public sealed record Loaded<T>(SensingProblem<T> Problem, Initialization? Initialization, BundleKind Kind, string Storage)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>Reads a bundle; a symmetric model is used when <paramref name="symmetric"/> or when X0 is present.</summary>
+    /// <summary>
+    /// Reads a bundle; a symmetric model is used when <paramref name="symmetric"/> or when X0 is present.
+    /// </summary>
     /// <param name="path">The .npz file.</param>
     /// <param name="symmetric">Fit X·Xᵀ instead of U·Vᵀ.</param>
+    /// <param name="storage">
+    /// How a dense <c>A</c> is stored: null (the default) keeps the file's precision (float32 stays float32 when
+    /// T = double, everything else is stored in T); <see cref="StoragePrecision.Compute"/> stores it in T;
+    /// <see cref="StoragePrecision.Reduced"/> rounds it to float32 (T = double only).
+    /// </param>
     /// <exception cref="NpyFormatException">The file is not a valid bundle; the message names the entry.</exception>
-    public static Loaded<T> Load<T>(string path, bool symmetric = false) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <exception cref="InsufficientMemoryException">The problem would not fit in the memory available; the message gives the estimate.</exception>
+    public static Loaded<T> Load<T>(string path, bool symmetric = false, StoragePrecision? storage = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var entries = Npz.Read(path);
-        NpyArray Require(string name) => entries.TryGetValue(name, out var a) ? a
-            : throw new NpyFormatException($"{path}: the bundle has no '{name}' array (it has: {string.Join(", ", entries.Keys)}).");
-        var a = Require("A");
-        var y = Require("y");
-        entries.TryGetValue("M_star", out var mStar);
-        symmetric |= entries.ContainsKey("X0");
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var headers = Npz.ReadHeaders(path, name => name != "order");
+        var names = headers.Keys.ToHashSet(StringComparer.Ordinal);
+        if (!names.Contains("A"))
+            throw new NpyFormatException($"{path}: not a problem bundle: it needs 'A' and 'y' (it has: {string.Join(", ", names)}).");
+        // Small entries that fix the sizes are read first; the big ones only after the estimate passed.
+        var sizes = Npz.Read(path, null, name => name == "shape" && headers[name].Shape.Length == 1 && headers[name].Shape[0] <= 16);
+        sizes.TryGetValue("shape", out var shapeEntry);
+        symmetric |= names.Contains("X0");
 
-        int m, n1, n2;
-        if (a.Rank == 3) (m, n1, n2) = (Dim(a, 0, path), Dim(a, 1, path), Dim(a, 2, path));
-        else if (a.Rank == 2 && mStar is { Rank: 2 }) (m, n1, n2) = (Dim(a, 0, path), Dim(mStar, 0, path), Dim(mStar, 1, path));
-        else if (a.Rank == 2 && entries.TryGetValue("shape", out var shape) && shape.Length == 2)
+        var a = headers["A"];
+        long m, n1, n2;
+        if (a.Shape.Length == 3) (m, n1, n2) = (a.Shape[0], a.Shape[1], a.Shape[2]);
+        else if (a.Shape.Length == 2 && headers.TryGetValue("M_star", out var ms) && ms.Shape.Length == 2) (m, n1, n2) = (a.Shape[0], ms.Shape[0], ms.Shape[1]);
+        else if (a.Shape.Length == 2 && shapeEntry is not null) (m, n1, n2) = (a.Shape[0], ShapeEntry(shapeEntry, path).Rows, ShapeEntry(shapeEntry, path).Columns);
+        else throw new NpyFormatException($"{path}: 'A' must be m×n1×n2, or m×(n1·n2) with 'M_star' or a 'shape' entry giving n1, n2; got {Describe(a)}.");
+        if (a.Shape.Length == 2 && (n1 == 0 || n2 == 0 || a.Shape[1] / n1 != n2 || a.Shape[1] % n1 != 0))
+            throw new NpyFormatException($"{path}: 'A' has {a.Shape[1]} columns but n1·n2 = {n1}·{n2}.");
+        CheckSize(path, "measurements m (rows of 'A')", m);
+        CheckSize(path, "n1", n1);
+        CheckSize(path, "n2", n2);
+
+        bool keepSingle = typeof(T) == typeof(double) && (storage ?? (a.Type == NpyElementType.Float32 ? StoragePrecision.Reduced : StoragePrecision.Compute)) == StoragePrecision.Reduced;
+        if (storage == StoragePrecision.Reduced && typeof(T) != typeof(double))
+            throw new ArgumentException("Reduced (float32) storage needs float64 computation.", nameof(storage));
+        long stored = SaturatingProduct(m, n1, n2, keepSingle ? sizeof(float) : Unsafe.SizeOf<T>());
+        long targetBytes = headers.ContainsKey("M_star") ? SaturatingProduct(n1, n2, 4, Unsafe.SizeOf<T>()) : 0;
+        long fileBytes = headers.Values.Aggregate(0L, (sum, h) => SaturatingAdd(sum, Bytes(h)));
+        long estimate = SaturatingAdd(SaturatingAdd(fileBytes, stored), targetBytes);
+        MemoryGuard.EnsureFits(estimate, $"{path} (a dense {m}×({n1}·{n2}) {NpyDType.Name(a.Type)} ensemble, stored as {(keepSingle ? "float32" : NpyDType.Name(NpyDType.Require<T>()))})");
+
+        var entries = Npz.Read(path, new NpyReadOptions { MaxBytes = Math.Max(NpyReadOptions.DefaultMaxBytes, fileBytes) }, name => name != "order");
+        var y = Require(entries, "y", path);
+        if (y.Rank != 1 || y.Length != m)
+            throw new NpyFormatException($"{path}: 'y' has {y.Length} values but 'A' has {m} measurements; got {y}.");
+        bool cOrder = ReadOrder(path);
+        var aArray = entries["A"];
+        int mi = (int)m, r1 = (int)n1, r2 = (int)n2;
+        MeasurementOperator<T> op;
+        if (keepSingle)
         {
-            var (s0, s1) = ShapeEntry(shape, path);
-            (m, n1, n2) = (Dim(a, 0, path), s0, s1);
+            float[] rows = aArray.Rank == 3 ? aArray.ToMeasurementRows<float>() : aArray.FlattenedToMeasurementRows<float>(r1, r2, cOrder);
+            op = (MeasurementOperator<T>)(object)new MixedPrecisionDenseOperator(r1, r2, mi, rows, "dense-f32");
         }
-        else throw new NpyFormatException($"{path}: 'A' must be m×n1×n2, or m×(n1·n2) with 'M_star' or a 'shape' array giving n1, n2; got {a}.");
-        if (a.Rank == 2 && Dim(a, 1, path) != (long)n1 * n2)
-            throw new NpyFormatException($"{path}: 'A' has {Dim(a, 1, path)} columns but n1·n2 = {n1}·{n2} = {(long)n1 * n2}.");
-        if (y.Length != m)
-            throw new NpyFormatException($"{path}: 'y' has {y.Length} values but 'A' has {m} measurements.");
-
-        var op = new DenseOperator<T>(n1, n2, m, a.ToMeasurementRows<T>());
-        var measurements = y.ToArray<T>();
-        SensingProblem<T> problem;
-        if (mStar is not null)
+        else
         {
-            if (mStar.Rank != 2 || Dim(mStar, 0, path) != n1 || Dim(mStar, 1, path) != n2)
-                throw new NpyFormatException($"{path}: 'M_star' must be {n1}×{n2}; got {mStar}.");
-            var target = TargetFromMatrix(mStar.ToColumnMajor<T>(), n1, n2, symmetric);
-            problem = SensingProblem.WithTarget(op, measurements, target);
+            T[] rows = aArray.Rank == 3 ? aArray.ToMeasurementRows<T>() : aArray.FlattenedToMeasurementRows<T>(r1, r2, cOrder);
+            op = new DenseOperator<T>(r1, r2, mi, rows);
         }
-        else problem = SensingProblem.FromMeasurements<T>(op, measurements, symmetric);
 
-        Initialization? init = null;
-        if (symmetric && entries.TryGetValue("X0", out var x0))
-            init = Initialization.Given(Factor<T>(x0, n1, "X0", path));
-        else if (!symmetric && entries.TryGetValue("U0", out var u0) && entries.TryGetValue("V0", out var v0))
-            init = Initialization.Given(Factor<T>(u0, n1, "U0", path), Factor<T>(v0, n2, "V0", path));
-        else if (!symmetric && entries.ContainsKey("U0") != entries.ContainsKey("V0"))
-            throw new NpyFormatException($"{path}: the bundle has '{(entries.ContainsKey("U0") ? "U0" : "V0")}' but not '{(entries.ContainsKey("U0") ? "V0" : "U0")}'; give both initial factors or neither.");
-        return new Loaded<T>(problem, init);
+        var problem = Problem(op, y.ToArray<T>(), entries, symmetric, path);
+        return new Loaded<T>(problem, Factors<T>(entries, symmetric, r1, r2, path), BundleKind.Dense, keepSingle ? "float32" : NpyDType.Name(NpyDType.Require<T>()));
     }
 
     /// <summary>Writes a bundle NumPy can load with <c>np.load</c>: A as m×n1×n2, y, and M_star when known.</summary>
@@ -116,14 +150,15 @@ public static class ProblemBundle
     }
 
     /// <summary>
-    /// A <see cref="LowRankTarget{T}"/> from a dense matrix: its SVD truncated where σ_k ≤ 1e-12·σ₁, so error metrics
+    /// A <see cref="LowRankTarget{T}"/> from a dense matrix: its SVD truncated where σ_k ≤ tolerance·σ₁, so error metrics
     /// exist for problems whose ground truth came as a plain array.
     /// </summary>
     /// <param name="columnMajor">The n1×n2 matrix.</param>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="symmetric">Treat it as symmetric PSD (factors from the eigen-decomposition).</param>
-    public static LowRankTarget<T> TargetFromMatrix<T>(T[] columnMajor, int rows, int columns, bool symmetric) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="tolerance">The relative cutoff: singular values at most tolerance·σ₁ are dropped (default 1e-12, right for float64 data).</param>
+    public static LowRankTarget<T> TargetFromMatrix<T>(T[] columnMajor, int rows, int columns, bool symmetric, double tolerance = 1e-12) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(columnMajor);
         if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(columnMajor))
@@ -135,7 +170,7 @@ public static class ProblemBundle
         new SvdWorkspace<T>(rows, columns).Decompose(columnMajor, rows, s, u, rows, vt, k);
         if (!(s[0] > T.Zero)) throw new ArgumentException("M_star is zero; relative errors against it are undefined.", nameof(columnMajor));
         int rank = 0;
-        while (rank < k && s[rank] > T.CreateTruncating(1e-12) * s[0]) rank++;
+        while (rank < k && s[rank] > T.CreateTruncating(tolerance) * s[0]) rank++;
         var left = new Matrix<T>(rows, rank, u[..(rows * rank)]);
         if (symmetric) return LowRankTarget.FromFactors(left, left, s[..rank]);
         var right = new Matrix<T>(columns, rank);
@@ -145,17 +180,61 @@ public static class ProblemBundle
         return LowRankTarget.FromFactors(left, right, s[..rank]);
     }
 
-    private static Matrix<T> Factor<T>(NpyArray array, int rows, string name, string path) where T : unmanaged, IFloatingPointIeee754<T>
+    private static SensingProblem<T> Problem<T>(MeasurementOperator<T> op, T[] measurements, IReadOnlyDictionary<string, NpyArray> entries, bool symmetric, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (array.Rank != 2 || Dim(array, 0, path) != rows)
-            throw new NpyFormatException($"{path}: '{name}' must be {rows}×h; got {array}.");
-        return new Matrix<T>(rows, Dim(array, 1, path), array.ToColumnMajor<T>());
+        if (!entries.TryGetValue("M_star", out var mStar)) return SensingProblem.FromMeasurements<T>(op, measurements, symmetric);
+        if (mStar.Rank != 2 || mStar.Shape[0] != op.Rows || mStar.Shape[1] != op.Columns)
+            throw new NpyFormatException($"{path}: 'M_star' must be {op.Rows}×{op.Columns}; got {mStar}.");
+        var target = TargetFromMatrix(mStar.ToColumnMajor<T>(), op.Rows, op.Columns, symmetric, mStar.ElementType == NpyElementType.Float64 ? 1e-12 : RankTolerance(mStar.ElementType, op.Rows, op.Columns));
+        return SensingProblem.WithTarget(op, measurements, target);
     }
 
-    /// <summary>n1, n2 from a 'shape' entry: integers in [1, 2³¹ − 1] (a float or out-of-range entry is refused, not cast).</summary>
-    private static (int, int) ShapeEntry(NpyArray shape, string path)
+    /// <summary>
+    /// The relative cutoff σ_k/σ₁ below which singular values of a matrix stored in <paramref name="type"/> are
+    /// rounding, not signal: max(n1, n2)·ε of the element type (NumPy's <c>matrix_rank</c> default).
+    /// </summary>
+    private static double RankTolerance(NpyElementType type, int rows, int columns) => Math.Max(rows, columns) * type switch
     {
-        if (shape.ElementType is not (NpyElementType.Int8 or NpyElementType.Int16 or NpyElementType.Int32 or NpyElementType.Int64
+        NpyElementType.Float16 => 9.77e-4,
+        NpyElementType.Float32 => 1.19e-7,
+        _ => 2.22e-16,
+    };
+
+    private static Initialization? Factors<T>(IReadOnlyDictionary<string, NpyArray> entries, bool symmetric, int n1, int n2, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (symmetric)
+            return entries.TryGetValue("X0", out var x0) ? Initialization.Given(Factor<T>(x0, n1, "X0", path)) : null;
+        bool hasU = entries.TryGetValue("U0", out var u0), hasV = entries.TryGetValue("V0", out var v0);
+        if (hasU != hasV)
+            throw new NpyFormatException($"{path}: the bundle has '{(hasU ? "U0" : "V0")}' but not '{(hasU ? "V0" : "U0")}'; give both initial factors or neither.");
+        if (!hasU) return null;
+        var (left, right) = (Factor<T>(u0!, n1, "U0", path), Factor<T>(v0!, n2, "V0", path));
+        if (left.Columns != right.Columns)
+            throw new NpyFormatException($"{path}: 'U0' has {left.Columns} columns but 'V0' has {right.Columns}; both must be h wide.");
+        return Initialization.Given(left, right);
+    }
+
+    private static Matrix<T> Factor<T>(NpyArray array, int rows, string name, string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (array.Rank != 2 || array.Shape[0] != rows || array.Shape[1] < 1)
+            throw new NpyFormatException($"{path}: '{name}' must be {rows}×h; got {array}.");
+        return new Matrix<T>(rows, (int)array.Shape[1], array.ToColumnMajor<T>());
+    }
+
+    /// <summary>'C' (NumPy's default, also when the entry is absent) or 'F'.</summary>
+    private static bool ReadOrder(string path) => Npz.ReadText(path, "order") switch
+    {
+        null or "C" or "c" => true,
+        "F" or "f" => false,
+        var other => throw new NpyFormatException($"{path}: 'order' is '{other}'; it must be 'C' (A2[i] = A[i].ravel(), the default) or 'F' (A2[i] = A[i].ravel(order='F')).")
+    };
+
+    /// <summary>n1, n2 from a 'shape' entry: integers in [1, 2³¹ − 1] (a float or out-of-range entry is refused, not cast).</summary>
+    private static (int Rows, int Columns) ShapeEntry(NpyArray shape, string path)
+    {
+        if (shape.Length != 2 || shape.ElementType is not (NpyElementType.Int8 or NpyElementType.Int16 or NpyElementType.Int32 or NpyElementType.Int64
             or NpyElementType.UInt8 or NpyElementType.UInt16 or NpyElementType.UInt32 or NpyElementType.UInt64))
             throw new NpyFormatException($"{path}: 'shape' must hold two integers n1, n2; got {shape}.");
         var s = shape.ToArray<long>();
@@ -165,6 +244,33 @@ public static class ProblemBundle
         return ((int)s[0], (int)s[1]);
     }
 
-    private static int Dim(NpyArray array, int axis, string path) =>
-        array.Shape[axis] <= int.MaxValue ? (int)array.Shape[axis] : throw new NpyFormatException($"{path}: dimension {axis} of {array} is too large.");
+    private static NpyArray Require(IReadOnlyDictionary<string, NpyArray> entries, string name, string path) =>
+        entries.TryGetValue(name, out var a) ? a
+            : throw new NpyFormatException($"{path}: the bundle has no '{name}' array (it has: {string.Join(", ", entries.Keys)}).");
+
+    private static void CheckSize(string path, string what, long value)
+    {
+        if (value < 1 || value > int.MaxValue)
+            throw new NpyFormatException($"{path}: {what} is {value}; it must be between 1 and {int.MaxValue}.");
+    }
+
+    private static string Describe(NpyHeader.Parsed header) =>
+        $"{NpyDType.Name(header.Type)} {NpyHeader.ShapeText(header.Shape)}";
+
+    private static long Bytes(NpyHeader.Parsed header) =>
+        NpyHeader.TryElementCount(header.Shape, out long count) ? SaturatingProduct(count, NpyDType.ItemSize(header.Type)) : long.MaxValue;
+
+    private static long SaturatingProduct(params ReadOnlySpan<long> factors)
+    {
+        long p = 1;
+        foreach (long f in factors)
+        {
+            if (f != 0 && p > long.MaxValue / f) return long.MaxValue;
+            p *= f;
+        }
+
+        return p;
+    }
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }
