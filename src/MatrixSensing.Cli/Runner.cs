@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text.Json;
+using MatrixSensing.IO;
 using MatrixSensing.Cli.Experiments;
 using MatrixSensing.Cli.Reports;
 using MatrixSensing.Problems;
@@ -25,34 +25,43 @@ internal sealed record Output(TextWriter Stdout, TextWriter Stderr, bool Quiet, 
 
 /// <summary>What a side-by-side run produced.</summary>
 /// <param name="Results">One result per solver that ran (a solver that failed numerically has none).</param>
-/// <param name="Kinds">The solver of each result.</param>
+/// <param name="Solvers">The config of each result's solver.</param>
 /// <param name="ExitCode">From <see cref="ExitCodes"/>: cancelled, diverged or failed, tolerance not reached, or success.</param>
-internal sealed record RunOutcome<T>(IReadOnlyList<SolverResult<T>> Results, IReadOnlyList<SolverDescriptor> Kinds, int ExitCode) where T : unmanaged, IFloatingPointIeee754<T>;
+internal sealed record RunOutcome<T>(IReadOnlyList<SolverResult<T>> Results, IReadOnlyList<SolverConfig> Solvers, int ExitCode) where T : unmanaged, IFloatingPointIeee754<T>;
 
-/// <summary>Runs solvers on one problem side by side and writes the table, trace.csv, trace.json and convergence.png.</summary>
+/// <summary>
+/// Runs the solvers of a <see cref="RunConfig"/> on one problem side by side and writes the table (or the JSON
+/// summary), trace.csv, trace.json, convergence.png and, when asked, one estimate-&lt;solver&gt;.npz per solver.
+/// </summary>
 internal static class Runner
 {
     /// <summary>
     /// Runs each solver in turn (stopping at a cancellation), then writes the outputs into <paramref name="folder"/>
     /// (as ".partial" files when cancelled). A solver that fails numerically is reported and skipped.
     /// </summary>
-    /// <param name="toleranceRequired">A tolerance was given on the command line: stopping short of it is exit 5.</param>
-    public static RunOutcome<T> Run<T>(SensingProblem<T> problem, IReadOnlyList<(SolverDescriptor Solver, SolverOptions Options)> runs,
-        OutputFolder folder, string title, Output output, bool toleranceRequired, CancellationToken cancellation) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="problem">The problem.</param>
+    /// <param name="config">The resolved run: every solver option after defaults, written into each output.</param>
+    /// <param name="options">The solver options of each entry of <see cref="RunConfig.Solvers"/>.</param>
+    /// <param name="folder">The output folder.</param>
+    /// <param name="output">How to report.</param>
+    /// <param name="writeEstimates">Write estimate-&lt;solver&gt;.npz for each result.</param>
+    /// <param name="cancellation">Stops the running solver.</param>
+    public static RunOutcome<T> Run<T>(SensingProblem<T> problem, RunConfig config, IReadOnlyList<SolverOptions> options,
+        OutputFolder folder, Output output, bool writeEstimates, CancellationToken cancellation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var results = new List<SolverResult<T>>();
-        var kinds = new List<SolverDescriptor>();
+        var ran = new List<SolverConfig>();
         int code = ExitCodes.Success;
-        foreach (var (kind, options) in runs)
+        for (int k = 0; k < config.Solvers.Count; k++)
         {
             if (cancellation.IsCancellationRequested) break;
-            var solver = kind.Create<T>();
+            var solver = config.Solvers[k].Descriptor.Create<T>();
             var progress = new LiveProgress(output, solver.Name);
             try
             {
-                var result = solver.Solve(problem, options, progress, cancellation);
+                var result = solver.Solve(problem, options[k], progress, cancellation);
                 results.Add(result);
-                kinds.Add(kind);
+                ran.Add(config.Solvers[k]);
                 if (result.Status == SolverStatus.Failed) output.Say($"msense: {solver.Name} failed: {result.Failure?.Message ?? "no reason given"}");
             }
             catch (Exception e) when (e is SolverException or LinearAlgebra.LapackException)
@@ -68,31 +77,45 @@ internal static class Runner
         bool cancelled = cancellation.IsCancellationRequested || results.Any(r => r.Status == SolverStatus.Cancelled);
         folder.Partial = cancelled;
         if (cancelled) output.Say("msense: cancelled; writing what was computed as .partial files (complete results of earlier runs are kept)");
-        code = ExitCodes.Worse(code, ExitCodes.ForStatuses(results.Select(r => r.Status), toleranceRequired, Cli.CancelledBy));
+        code = ExitCodes.Worse(code, ExitCodes.ForStatuses(results.Select(r => r.Status), config.RequireTolerance, Cli.CancelledBy));
         if (cancelled) code = ExitCodes.Worse(code, Cli.CancelledCode);
-        Write(results, folder, cancelled ? title + " (partial: cancelled)" : title, output);
-        return new RunOutcome<T>(results, kinds, code);
+        bool complete = !cancelled && ran.Count == config.Solvers.Count;
+        Write(results, ran, config, folder, output, complete, writeEstimates);
+        return new RunOutcome<T>(results, ran, code);
     }
 
-    public static void Write<T>(IReadOnlyList<SolverResult<T>> results, OutputFolder folder, string title, Output output) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The estimate file of a solver: always estimate-&lt;solver&gt;.npz, whatever the number of solvers.</summary>
+    public static string EstimateFileName(string solver) => $"estimate-{solver}.npz";
+
+    private static void Write<T>(List<SolverResult<T>> results, List<SolverConfig> solvers, RunConfig config, OutputFolder folder, Output output,
+        bool complete, bool writeEstimates) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var reports = results.Select(TraceFiles.Report).ToList();
+        var provenance = Provenance.Capture();
+        var reports = results.Select((r, k) => TraceFiles.Report(r, solvers[k], writeEstimates ? Path.GetFileName(folder.File(EstimateFileName(solvers[k].Solver))) : null)).ToList();
+        var document = new RunDocument(RunDocument.SchemaName, config, provenance, complete, reports);
         TraceFiles.WriteCsv(folder.File("trace.csv"), reports);
-        TraceFiles.WriteJson(folder.File("trace.json"), reports);
+        TraceFiles.WriteJson(folder.File("trace.json"), document);
+        for (int k = 0; k < results.Count && writeEstimates; k++)
+        {
+            // Each estimate carries the config of its own solver, so it reruns alone.
+            var meta = new RunDocument(RunDocument.SchemaName, config with { Solvers = [solvers[k]] }, provenance,
+                complete && results[k].Status != SolverStatus.Cancelled, [reports[k] with { Trace = null }]);
+            ProblemBundle.SaveResult(Path.Combine(folder.FullPath, reports[k].EstimateFile!), results[k], TraceFiles.ToJson(meta));
+        }
         bool hasError = results.Any(r => r.Trace.Any(t => t.RelativeError is not null));
         var series = results.Select(r => new Series(r.Solver, [.. r.Trace.Select(t => (double)t.Iteration)],
             [.. r.Trace.Select(t => hasError ? t.RelativeError ?? double.NaN : t.RelativeResidual)])).ToList();
+        string title = config.Problem.Describe() + (complete ? "" : " (partial: cancelled)");
         FigureRenderer.Save(new Figure(folder.FigureStem("convergence", svg: false), title, "iteration", hasError ? "relative error" : "relative residual", false, true, series, ""), folder.FullPath);
         if (output.Json)
         {
-            var summary = reports.Select(r => r with { Trace = null }).ToList();
-            output.Stdout.WriteLine(JsonSerializer.Serialize(summary, ReportJson.Default.ListRunReport));
+            output.Stdout.WriteLine(TraceFiles.ToJson(document with { Runs = [.. reports.Select(r => r with { Trace = null })] }));
             return;
         }
-        output.Stdout.WriteLine($"{"solver",-12} {"status",-13} {"iterations",10} {"rel. error",11} {"rel. resid.",11} {"seconds",8} {"ms/iter",8}");
+        output.Stdout.WriteLine($"{"solver",-12} {"status",-14} {"iterations",10} {"rel. error",11} {"rel. resid.",11} {"seconds",8} {"ms/iter",8}");
         foreach (var r in reports)
             output.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Solver,-12} {r.Status,-13} {r.Iterations,10} {(r.RelativeError is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "–"),11} {r.RelativeResidual,11:E2} {r.Seconds,8:F1} {r.MillisecondsPerIteration,8:F2}"));
+                $"{r.DisplayName,-12} {r.Status,-14} {r.Iterations,10} {(r.RelativeError is { } e ? e.ToString("E2", CultureInfo.InvariantCulture) : "–"),11} {r.RelativeResidual,11:E2} {r.Seconds,8:F1} {r.MsPerIteration,8:F2}"));
         output.Say($"wrote {string.Join(", ", folder.Files.Select(f => Path.Combine(folder.FullPath, f)))}");
     }
 

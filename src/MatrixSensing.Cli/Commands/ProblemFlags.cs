@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Numerics;
-using MatrixSensing.Operators;
+using MatrixSensing.Cli.Reports;
 using MatrixSensing.Problems;
 
 namespace MatrixSensing.Cli.Commands;
@@ -29,51 +29,28 @@ internal sealed class ProblemFlags
             command.Add(option);
     }
 
-    public bool UsesFloat(ParseResult parse) => parse.GetValue(Precision)!.ToLowerInvariant() switch
+    /// <summary>Whether the flags ask for float32 computation.</summary>
+    public bool UsesFloat(ParseResult parse) => ToConfig(parse).UsesFloat;
+
+    /// <summary>The problem the flags describe, built (through <see cref="ToConfig"/>, as `msense run` builds it).</summary>
+    public SensingProblem<T> Build<T>(ParseResult parse) where T : unmanaged, IFloatingPointIeee754<T> => ToConfig(parse).Build<T>().Problem;
+
+    /// <summary>The problem the flags describe, as a run config (built later by <see cref="ProblemConfig.Build{T}"/>).</summary>
+    public ProblemConfig ToConfig(ParseResult parse) => new()
     {
-        "double" => false,
-        "float" => true,
-        var other => throw new ArgumentException($"--precision: '{other}' is neither double nor float"),
+        N1 = parse.GetValue(N1),
+        N2 = parse.GetValue(N2),
+        RStar = parse.GetValue(Rank),
+        Kappa = parse.GetValue(Kappa),
+        Spectrum = parse.GetValue(Spectrum)!.ToLowerInvariant(),
+        M = parse.GetValue(M),
+        Operator = parse.GetValue(Operator)!.ToLowerInvariant(),
+        P = parse.GetValue(P),
+        RefreshEvery = parse.GetValue(RefreshEvery),
+        Noise = parse.GetValue(Noise),
+        Seed = parse.GetValue(Seed),
+        Precision = parse.GetValue(Precision)!.ToLowerInvariant(),
+        Storage = parse.GetValue(Storage)!.ToLowerInvariant(),
+        Symmetric = parse.GetValue(Symmetric),
     };
-
-    public string Describe(ParseResult parse) =>
-        $"{parse.GetValue(N1)}×{(parse.GetValue(Symmetric) ? parse.GetValue(N1) : parse.GetValue(N2))}, r* = {parse.GetValue(Rank)}, κ = {parse.GetValue(Kappa)}, " +
-        $"m = {parse.GetValue(M)} {parse.GetValue(Operator)} measurements" + (parse.GetValue(Noise) > 0 ? $", noise σ = {parse.GetValue(Noise)}" : "");
-
-    public SensingProblem<T> Build<T>(ParseResult parse) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        bool symmetric = parse.GetValue(Symmetric);
-        int n1 = parse.GetValue(N1), n2 = symmetric ? n1 : parse.GetValue(N2), r = parse.GetValue(Rank), m = parse.GetValue(M);
-        ulong seed = parse.GetValue(Seed);
-        var spectrum = parse.GetValue(Spectrum)!.ToLowerInvariant() switch
-        {
-            "linear" => Problems.Spectrum.Linear,
-            "geometric" => Problems.Spectrum.Geometric,
-            var other => throw new ArgumentException($"--spectrum: '{other}' is neither linear nor geometric"),
-        };
-        var storage = parse.GetValue(Storage)!.ToLowerInvariant() switch
-        {
-            "reduced" => typeof(T) == typeof(double) ? StoragePrecision.Reduced : StoragePrecision.Compute,
-            "full" => StoragePrecision.Compute,
-            var other => throw new ArgumentException($"--storage: '{other}' is neither reduced nor full"),
-        };
-        var target = symmetric
-            ? LowRankTarget.Symmetric<T>(n1, r, parse.GetValue(Kappa), seed, spectrum)
-            : LowRankTarget.Asymmetric<T>(n1, n2, r, parse.GetValue(Kappa), seed, spectrum);
-        string kind = parse.GetValue(Operator)!.ToLowerInvariant();
-        if (symmetric && kind == "gaussian") kind = "symmetric-gaussian";
-        MeasurementOperator<T> op = kind switch
-        {
-            "gaussian" => MeasurementOperators.Gaussian<T>(n1, n2, m, seed + 1, storage),
-            "symmetric-gaussian" => MeasurementOperators.SymmetricGaussian<T>(n1, m, seed + 1, storage),
-            "rademacher" => MeasurementOperators.Rademacher<T>(n1, n2, m, seed + 1),
-            "rank-one" => MeasurementOperators.RankOne<T>(n1, n2, m, seed + 1, symmetric),
-            "entry-sampling" => parse.GetValue(P) is { } p
-                ? MeasurementOperators.EntrySampling<T>(n1, n2, p, seed + 1)
-                : MeasurementOperators.EntrySampling<T>(n1, n2, m, seed + 1),
-            "fresh" => MeasurementOperators.Fresh<T>(n1, n2, m, parse.GetValue(RefreshEvery), seed + 1),
-            _ => throw new ArgumentException($"--operator: unknown operator '{kind}'"),
-        };
-        return SensingProblem.Create(target, op, parse.GetValue(Noise), seed + 2);
-    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MatrixSensing.Cli.Reports;
 using MatrixSensing.Solvers;
 
 namespace MatrixSensing.Cli.Commands;
@@ -7,9 +8,6 @@ namespace MatrixSensing.Cli.Commands;
 /// <summary>The flags that choose solvers and their options, shared by `run` and `solve`.</summary>
 internal sealed class SolverFlags
 {
-    /// <summary>h when --h is absent, for solvers that do not need the exact rank: overparameterized on the default problem (r* = 5).</summary>
-    public const int DefaultRank = 20;
-
     public Option<string> Solvers { get; } = new("--solver")
     {
         Description = "Solvers, comma-separated: " + string.Join("; ", SolverRegistry.All.Select(d => $"{d.Name} = {d.Description}")),
@@ -18,7 +16,7 @@ internal sealed class SolverFlags
 
     public Option<int?> FactorRank { get; } = new("--h")
     {
-        Description = $"Factor rank h (default {DefaultRank}; the target's rank r* for solvers that need the exact rank: " +
+        Description = $"Factor rank h (default {SolverConfig.DefaultRank}; the target's rank r* for solvers that need the exact rank: " +
                       string.Join(", ", SolverRegistry.All.Where(d => d.NeedsExactRank).Select(d => d.Name)) + "; 0: r*)",
     };
     public Option<double?> Step { get; } = new("--step") { Description = "Absolute step size η (default: the solver's)" };
@@ -52,30 +50,41 @@ internal sealed class SolverFlags
     public IReadOnlyList<SolverDescriptor> Kinds(ParseResult parse) =>
         [.. parse.GetValue(Solvers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseSolver)];
 
-    /// <summary>The options of one solver. An explicit --h is always honoured; without it, solvers that need the exact rank take r* (Rank = 0).</summary>
-    public SolverOptions Options(ParseResult parse, SolverDescriptor solver, int defaultRank)
+    /// <summary>
+    /// One solver's options from the flags, for a <see cref="RunConfig"/>; defaults are resolved later against the
+    /// problem (<see cref="SolverConfig.Resolved{T}"/>). Flags the solver has no use for (--lambda for GD, --batch for
+    /// anything but SGD) are left out, since one flag set serves several solvers.
+    /// </summary>
+    public SolverConfig ToConfig(ParseResult parse, SolverDescriptor solver)
     {
-        double? budget = parse.GetValue(TimeBudget);
-        int? rank = parse.GetValue(FactorRank);
-        return new SolverOptions
+        var step = Pick(parse.GetValue(Step), parse.GetValue(RelativeStep), "step");
+        var lambda = solver.Kind == SolverKind.ScaledGDLambda ? Pick(parse.GetValue(Lambda), parse.GetValue(RelativeLambda), "lambda") : null;
+        var (init, scale) = ParseInit(parse.GetValue(Init)) switch
         {
-            Rank = rank switch
-            {
-                null => solver.NeedsExactRank ? 0 : DefaultRank,
-                0 => defaultRank,
-                var h => h.Value,
-            },
-            Step = Pick(parse.GetValue(Step), parse.GetValue(RelativeStep), "step"),
-            Lambda = Pick(parse.GetValue(Lambda), parse.GetValue(RelativeLambda), "lambda"),
-            PrecGdConstant = parse.GetValue(PrecGdConstant),
-            Initialization = ParseInit(parse.GetValue(Init)),
-            MaxIterations = parse.GetValue(MaxIterations),
-            ErrorTolerance = Tolerance(parse.GetValue(ErrorTolerance), "--tol-error"),
-            ResidualTolerance = Tolerance(parse.GetValue(ResidualTolerance), "--tol-residual"),
-            TimeBudget = Budget(budget),
-            BatchSize = parse.GetValue(Batch),
-            StepDecay = parse.GetValue(StepDecay),
-            Seed = parse.GetValue(SolverSeed),
+            null => ((string?)null, (double?)null),
+            SmallRandomInitialization s => ("small-random", s.Scale),
+            ScaledIdentityInitialization s => ("identity", s.Scale),
+            _ => ("spectral", null),
+        };
+        bool sgd = solver.DefaultOptions is MiniBatchSgdOptions;
+        return new SolverConfig
+        {
+            Solver = solver.Name,
+            H = parse.GetValue(FactorRank),
+            Step = step?.Value,
+            StepRelative = step?.IsRelative,
+            Lambda = lambda?.Value,
+            LambdaRelative = lambda?.IsRelative,
+            PrecgdC = solver.DefaultOptions is PrecGdOptions ? parse.GetValue(PrecGdConstant) : null,
+            Init = init,
+            InitScale = scale,
+            MaxIter = parse.GetValue(MaxIterations),
+            TolError = Tolerance(parse.GetValue(ErrorTolerance), "--tol-error"),
+            TolResidual = Tolerance(parse.GetValue(ResidualTolerance), "--tol-residual"),
+            TimeBudget = Budget(parse.GetValue(TimeBudget))?.TotalSeconds,
+            Batch = sgd ? parse.GetValue(Batch) : null,
+            StepDecay = sgd ? parse.GetValue(StepDecay) : null,
+            SolverSeed = parse.GetValue(SolverSeed),
             TraceEvery = parse.GetValue(TraceEvery),
             Diagnostics = parse.GetValue(Diagnostics),
             ValidationFraction = parse.GetValue(Validation) switch
@@ -86,6 +95,22 @@ internal sealed class SolverFlags
             },
             ValidationPatience = parse.GetValue(Patience) is >= 1 and var p ? p : throw CliException.Usage("--patience must be at least 1"),
         };
+    }
+
+    /// <summary>
+    /// The options of one solver, through <see cref="ToConfig"/>. An explicit --h is always honoured (0: <paramref name="defaultRank"/>);
+    /// without it, solvers that need the exact rank take r* (Rank = 0), others <see cref="SolverConfig.DefaultRank"/>.
+    /// </summary>
+    public SolverOptions Options(ParseResult parse, SolverDescriptor solver, int defaultRank)
+    {
+        var config = ToConfig(parse, solver);
+        int rank = config.H switch
+        {
+            null => solver.NeedsExactRank ? 0 : SolverConfig.DefaultRank,
+            0 => defaultRank,
+            var h => h.Value,
+        };
+        return (config with { H = rank }).ToOptions<double>(null);
     }
 
     /// <summary>A solver by command-line name, from the registry; the error lists every name.</summary>

@@ -129,10 +129,14 @@ public static class ProblemBundle
         Npz.Write(path, entries, compress: false);
     }
 
-    /// <summary>Writes a result: the estimate (n1×n2) and the factors (U and V, or X).</summary>
+    /// <summary>Writes a result: the estimate (n1×n2), the factors (U and V, or X) and optionally a <c>meta</c> text.</summary>
     /// <param name="path">The .npz file to write.</param>
     /// <param name="result">The solver's result.</param>
-    public static void SaveResult<T>(string path, SolverResult<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="meta">
+    /// Text stored as the entry <c>meta</c>, a NumPy <c>str</c> scalar (<c>json.loads(str(np.load(path)['meta']))</c>
+    /// for the JSON the command line writes); null for none.
+    /// </param>
+    public static void SaveResult<T>(string path, SolverResult<T> result, string? meta = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(result);
         var estimate = result.Estimate();
@@ -146,7 +150,7 @@ public static class ProblemBundle
             entries.Add(new("V", NpyArray.Create<T>(right.Data, [right.Rows, right.Columns], fortranOrder: true)));
         }
         else entries.Add(new("X", NpyArray.Create<T>(result.Left.Data, [result.Left.Rows, result.Left.Columns], fortranOrder: true)));
-        Npz.Write(path, entries, compress: false);
+        Npz.Write(path, entries, meta is null ? [] : [new("meta", meta)], compress: false);
     }
 
     /// <summary>
@@ -222,6 +226,10 @@ public static class ProblemBundle
             throw new NpyFormatException($"{path}: '{name}' must be {rows}×h; got {array}.");
         return new Matrix<T>(rows, (int)array.Shape[1], array.ToColumnMajor<T>());
     }
+
+    /// <summary>The <c>meta</c> text of a result file written by <see cref="SaveResult{T}"/>, or null when it has none.</summary>
+    /// <param name="path">The .npz result file.</param>
+    public static string? ReadMeta(string path) => Npz.ReadText(path, "meta", maxLength: 1 << 24);
 
     /// <summary>'C' (NumPy's default, also when the entry is absent) or 'F'.</summary>
     private static bool ReadOrder(string path) => Npz.ReadText(path, "order") switch

@@ -33,10 +33,10 @@ public class CliTests
     {
         var (code, stdout, stderr) = Run(["run", .. Tiny, "--out", _dir]);
         Assert.That(code, Is.Zero, stderr);
-        Assert.That(stdout, Does.Contain("ScaledGD(λ)").And.Contain("GD").And.Contain("Converged"));
+        Assert.That(stdout, Does.Contain("ScaledGD(λ)").And.Contain("GD").And.Contain("converged"));
         Assert.That(File.ReadAllLines(Path.Combine(_dir, "trace.csv"))[0], Does.StartWith("solver,iteration,seconds,loss"));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "trace.json")));
-        Assert.That(json.RootElement.GetArrayLength(), Is.EqualTo(2));
+        Assert.That(json.RootElement.GetProperty("runs").GetArrayLength(), Is.EqualTo(2));
         Assert.That(File.ReadAllBytes(Path.Combine(_dir, "convergence.png")).Take(8), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
     }
 
@@ -46,8 +46,9 @@ public class CliTests
         var (code, stdout, _) = Run(["run", .. Tiny, "--solver", "scaledgd,svp", "--json", "--out", _dir]);
         Assert.That(code, Is.Zero);
         using var json = JsonDocument.Parse(stdout);
-        Assert.That(json.RootElement.EnumerateArray().Select(e => e.GetProperty("solver").GetString()), Is.EqualTo(new[] { "ScaledGD", "SVP" }));
-        Assert.That(json.RootElement[0].GetProperty("relativeError").GetDouble(), Is.LessThan(1e-7));
+        var runs = json.RootElement.GetProperty("runs");
+        Assert.That(runs.EnumerateArray().Select(e => e.GetProperty("solver").GetString()), Is.EqualTo(new[] { "scaledgd", "svp" }));
+        Assert.That(runs[0].GetProperty("relative_error").GetDouble(), Is.LessThan(1e-7));
     }
 
     [Test]
@@ -113,8 +114,8 @@ public class CliTests
         ProblemBundle.Save<double>(bundle, rows, problem);
         var (code, stdout, stderr) = Run("solve", "--problem", bundle, "--solver", "scaledgd", "--out", _dir);
         Assert.That(code, Is.Zero, stderr);
-        Assert.That(stdout, Does.Contain("Converged"));
-        var estimate = Npz.Read(Path.Combine(_dir, "estimate.npz"))["estimate"].ToColumnMajor<double>();
+        Assert.That(stdout, Does.Contain("converged"));
+        var estimate = Npz.Read(Path.Combine(_dir, "estimate-scaledgd.npz"))["estimate"].ToColumnMajor<double>();
         var truth = problem.Target!.ToMatrix().Data;
         double diff = Math.Sqrt(estimate.Zip(truth, (a, b) => (a - b) * (a - b)).Sum() / truth.Sum(x => x * x));
         Assert.That(diff, Is.LessThan(1e-7));
