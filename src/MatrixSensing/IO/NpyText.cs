@@ -10,7 +10,7 @@ namespace MatrixSensing.IO;
 /// </summary>
 internal static class NpyText
 {
-    internal static string Decode(string header, Stream data, int available, string location, string name, int maxLength)
+    internal static string Decode(string header, Stream data, int available, string location, string name)
     {
         object? root;
         try
@@ -28,7 +28,7 @@ internal static class NpyText
         bool scalar = shape.Items.Count == 0 || (shape.Items.Count == 1 && shape.Items[0] is 1L);
         bool unicode = descr.Length > 2 && descr[1] == 'U' && descr[0] is '<' or '>' or '=';
         bool bytes = descr.Length > 2 && descr[1] == 'S' && descr[0] == '|';
-        if (!scalar || !(unicode || bytes) || !int.TryParse(descr.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k > maxLength)
+        if (!scalar || !(unicode || bytes) || !int.TryParse(descr.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k > 64)
             throw NpyFormatException.At(location, $"'{name}' must be a single short string such as 'C' or 'F'; it is {descr} of shape {Describe(shape)}");
         int size = unicode ? 4 * k : k;
         if (size > available) throw NpyFormatException.At(location, $"truncated: '{name}' should hold {size} bytes");
@@ -39,29 +39,6 @@ internal static class NpyText
             : Encoding.ASCII.GetString(buffer);
         // NumPy pads short strings with NUL code points.
         return text.TrimEnd('\0');
-    }
-
-    /// <summary>
-    /// A complete .npy image of <paramref name="text"/> as a NumPy <c>str</c> scalar (dtype <c>&lt;Uk</c>, shape ()),
-    /// which <c>np.load</c> returns as a 0-d array: <c>str(f['meta'])</c> is the text.
-    /// </summary>
-    internal static byte[] Encode(string text)
-    {
-        var utf32 = new UTF32Encoding(bigEndian: false, byteOrderMark: false);
-        byte[] data = utf32.GetBytes(text);
-        int k = Math.Max(1, data.Length / 4);
-        string dict = FormattableString.Invariant($"{{'descr': '<U{k}', 'fortran_order': False, 'shape': (), }}");
-        // Version 1.0 header padded with spaces so the data starts at a multiple of 64 bytes, ending in a newline.
-        int total = (NpyHeader.PrefixLength + 2 + dict.Length + 1 + NpyHeader.Alignment - 1) / NpyHeader.Alignment * NpyHeader.Alignment;
-        string header = dict.PadRight(total - NpyHeader.PrefixLength - 2 - 1) + "\n";
-        var image = new byte[total + (data.Length == 0 ? 4 : data.Length)];
-        NpyHeader.Magic.CopyTo(image);
-        image[6] = 1;
-        image[7] = 0;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(8), (ushort)header.Length);
-        Encoding.Latin1.GetBytes(header, image.AsSpan(10));
-        data.CopyTo(image, total);
-        return image;
     }
 
     private static string Describe(NpyHeader.LiteralParser.Sequence shape) =>

@@ -87,8 +87,7 @@ public static class Npz
     /// </summary>
     /// <param name="path">The archive.</param>
     /// <param name="name">The entry's name without <c>.npy</c>.</param>
-    /// <param name="maxLength">The most characters accepted (default 64, enough for flags such as 'C').</param>
-    internal static string? ReadText(string path, string name, int maxLength = 64)
+    internal static string? ReadText(string path, string name)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
         string location = $"{path}[{name}.npy]";
@@ -97,10 +96,10 @@ public static class Npz
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
             var entry = zip.GetEntry(name + ".npy");
             if (entry is null) return null;
-            if (entry.Length > 4L * maxLength + (1 << 16)) throw NpyFormatException.At(location, $"'{name}' must be a string of at most {maxLength} characters");
+            if (entry.Length > 1 << 16) throw NpyFormatException.At(location, $"'{name}' must be a short string such as 'C' or 'F'");
             using Stream stream = entry.Open();
             string header = NpyReader.ReadHeaderText(stream, location, entry.Length, out long used);
-            return NpyText.Decode(header, stream, (int)(entry.Length - used), location, name, maxLength);
+            return NpyText.Decode(header, stream, (int)(entry.Length - used), location, name);
         }
         catch (InvalidDataException e)
         {
@@ -162,32 +161,9 @@ public static class Npz
         return list;
     }
 
-    /// <summary>
-    /// As <see cref="Write(string, IEnumerable{KeyValuePair{string, NpyArray}}, bool)"/>, plus string entries written as
-    /// NumPy <c>str</c> scalars (e.g. a JSON <c>meta</c> entry, read back with <c>str(np.load(f)['meta'])</c>).
-    /// </summary>
-    internal static void Write(string path, IEnumerable<KeyValuePair<string, NpyArray>> entries, IEnumerable<KeyValuePair<string, string>> texts, bool compress = false)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var list = Validate(entries);
-        var textList = texts.ToList();
-        foreach (var (name, _) in textList)
-            if (string.IsNullOrEmpty(name) || list.Any(e => e.Key == name))
-                throw new ArgumentException($"The text entry name '{name}' is empty or used twice.", nameof(texts));
-        using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        WriteCore(file, list, compress, textList);
-    }
-
-    private static void WriteCore(Stream stream, List<KeyValuePair<string, NpyArray>> entries, bool compress, List<KeyValuePair<string, string>>? texts = null)
+    private static void WriteCore(Stream stream, List<KeyValuePair<string, NpyArray>> entries, bool compress)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var (name, text) in texts ?? [])
-        {
-            ZipArchiveEntry entry = zip.CreateEntry(name + ".npy", compress ? CompressionLevel.Optimal : CompressionLevel.NoCompression);
-            entry.LastWriteTime = EntryTime;
-            using Stream entryStream = entry.Open();
-            entryStream.Write(NpyText.Encode(text));
-        }
 
         foreach (var (name, array) in entries)
         {

@@ -133,8 +133,8 @@ public static class ProblemBundle
     /// <param name="path">The .npz file to write.</param>
     /// <param name="result">The solver's result.</param>
     /// <param name="meta">
-    /// Text stored as the entry <c>meta</c>, a NumPy <c>str</c> scalar (<c>json.loads(str(np.load(path)['meta']))</c>
-    /// for the JSON the command line writes); null for none.
+    /// Text stored as the entry <c>meta</c>, its UTF-8 bytes as a uint8 array, so every .npy reader loads it
+    /// (<c>json.loads(np.load(path)['meta'].tobytes())</c> for the JSON the command line writes); null for none.
     /// </param>
     public static void SaveResult<T>(string path, SolverResult<T> result, string? meta = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -150,7 +150,8 @@ public static class ProblemBundle
             entries.Add(new("V", NpyArray.Create<T>(right.Data, [right.Rows, right.Columns], fortranOrder: true)));
         }
         else entries.Add(new("X", NpyArray.Create<T>(result.Left.Data, [result.Left.Rows, result.Left.Columns], fortranOrder: true)));
-        Npz.Write(path, entries, meta is null ? [] : [new("meta", meta)], compress: false);
+        if (meta is not null) entries.Add(new("meta", NpyArray.Create<byte>(System.Text.Encoding.UTF8.GetBytes(meta), [System.Text.Encoding.UTF8.GetByteCount(meta)])));
+        Npz.Write(path, entries, compress: false);
     }
 
     /// <summary>
@@ -229,7 +230,10 @@ public static class ProblemBundle
 
     /// <summary>The <c>meta</c> text of a result file written by <see cref="SaveResult{T}"/>, or null when it has none.</summary>
     /// <param name="path">The .npz result file.</param>
-    public static string? ReadMeta(string path) => Npz.ReadText(path, "meta", maxLength: 1 << 24);
+    public static string? ReadMeta(string path) =>
+        Npz.Read(path, null, name => name == "meta").TryGetValue("meta", out var meta) && meta is { ElementType: NpyElementType.UInt8, Rank: 1 }
+            ? System.Text.Encoding.UTF8.GetString(meta.AsSpan<byte>())
+            : null;
 
     /// <summary>'C' (NumPy's default, also when the entry is absent) or 'F'.</summary>
     private static bool ReadOrder(string path) => Npz.ReadText(path, "order") switch
