@@ -58,7 +58,7 @@ Console.WriteLine($""{result.Status} after {result.Iterations} iterations, {resu
 
     private static string Normalize(string text) => string.Join("\n", text.Replace("\r", "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
-    private static string FindUpwards(string name)
+    internal static string FindUpwards(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, name))) return Path.Combine(dir.FullName, name);
