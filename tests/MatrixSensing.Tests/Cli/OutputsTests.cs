@@ -93,7 +93,8 @@ public class OutputsTests
     public void Run_config_reruns_a_trace_json_as_is_with_the_same_iterates()
     {
         string first = Path.Combine(_dir, "first"), second = Path.Combine(_dir, "second");
-        Assert.That(Run(["run", .. Tiny, "--solver", "scaledgd-lambda,gd", "--symmetric", "--seed", "3", "--out", first]).Code, Is.Zero);
+        string[] symmetric = ["run", "--n1", "14", "--rank", "2", "--h", "4", "--m", "400", "--kappa", "3", "--max-iter", "300", "--threads", "1", "--quiet"];
+        Assert.That(Run([.. symmetric, "--solver", "scaledgd-lambda,gd", "--symmetric", "--seed", "3", "--out", first]).Code, Is.Zero);
         var (code, _, stderr) = Run("run", "--config", Path.Combine(first, "trace.json"), "--out", second, "--quiet");
         Assert.That(code, Is.Zero, stderr);
         AssertSameRun(Path.Combine(first, "trace.csv"), Path.Combine(second, "trace.csv"));
@@ -128,14 +129,14 @@ public class OutputsTests
     [TestCase("""{ "solvers": [ { "solver": "gd", "lambda": 1 } ] }""", "no damping")]
     [TestCase("[1, 2]", "JSON object")]
     [TestCase("{", "not JSON")]
-    public void A_bad_config_is_refused_with_one_line(string text, string expected)
+    public void A_bad_config_is_refused_with_one_line_and_exit_code_3(string text, string expected)
     {
         string path = Path.Combine(_dir, "bad.json");
         File.WriteAllText(path, text);
         var (code, _, stderr) = Run("run", "--config", path, "--out", _dir, "--threads", "1");
         Assert.Multiple(() =>
         {
-            Assert.That(code, Is.EqualTo(2), stderr);
+            Assert.That(code, Is.EqualTo(3), stderr);
             Assert.That(stderr, Does.Contain(expected));
             Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
         });
