@@ -8,7 +8,8 @@ using MatrixSensing.Solvers;
 namespace MatrixSensing.IO;
 
 /// <summary>
-/// A problem exchanged with NumPy as an <c>.npz</c> bundle (SPEC §8). Every bundle has <c>y</c> (m) and may have
+/// A problem exchanged with NumPy as an <c>.npz</c> bundle (SPEC §8). Every bundle has its measurements (<c>y</c>, or
+/// <c>values</c> for completion) and may have
 /// <c>M_star</c> (n1×n2, the ground truth) and initial factors <c>U0</c>/<c>V0</c> (asymmetric) or <c>X0</c>
 /// (symmetric). The measurement operator is given in one of three forms:
 /// <list type="bullet">
@@ -17,6 +18,12 @@ namespace MatrixSensing.IO;
 /// <c>order</c> says <c>'F'</c> (column-major vec, <c>A2[i] = A[i].ravel(order='F')</c>); n1, n2 of a flattened
 /// <c>A</c> come from <c>M_star</c> or a <c>shape</c> entry. A float32 <c>A</c> stays float32-stored (half the
 /// memory, computed in float64) unless the caller asks for full storage.</item>
+/// <item><b>completion</b>: <c>rows</c>, <c>cols</c> (integers, int32 or int64) and <c>values</c>, one element per
+/// observed entry: <c>values[k]</c> is M[rows[k], cols[k]] itself (the library applies its own 1/√p, p = |Ω|/(n1·n2));
+/// duplicates are an error; n1, n2 from <c>shape</c>, else <c>M_star</c>, else the largest indices + 1.</item>
+/// <item><b>rank-one</b>: <c>a</c> (m×n1) and <c>b</c> (m×n2), row i being a_i and b_i, or <c>a</c> alone for the
+/// symmetric form (b_i = a_i, fitted with X·Xᵀ); <c>y[i]</c> = a_iᵀ M b_i raw (the library applies its own
+/// scaling).</item>
 /// </list>
 /// Results go back as <c>estimate</c>, <c>U</c>, <c>V</c> (or <c>X</c>) and a <c>meta</c> entry.
 /// </summary>
@@ -51,19 +58,27 @@ public static class ProblemBundle
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var headers = Npz.ReadHeaders(path, name => name != "order");
-        var names = headers.Keys.ToHashSet(StringComparer.Ordinal);
-        if (!names.Contains("A"))
-            throw new NpyFormatException($"{path}: not a problem bundle: it needs 'A' and 'y' (it has: {string.Join(", ", names)}).");
-        // Small entries that fix the sizes are read first; the big ones only after the estimate passed.
+        // Small entries that fix the sizes are read first; the big ones only after the memory estimate passed.
         var sizes = Npz.Read(path, null, name => name == "shape" && headers[name].Shape.Length == 1 && headers[name].Shape[0] <= 16);
-        sizes.TryGetValue("shape", out var shapeEntry);
-        symmetric |= names.Contains("X0");
+        var shape = sizes.TryGetValue("shape", out var shapeEntry) ? ShapeEntry(shapeEntry, path) : ((int, int)?)null;
+        symmetric |= headers.ContainsKey("X0");
+        if (storage == StoragePrecision.Reduced && typeof(T) != typeof(double))
+            throw new ArgumentException("Reduced (float32) storage needs float64 computation.", nameof(storage));
+        if (headers.ContainsKey("A")) return LoadDense<T>(path, headers, shape, symmetric, storage);
+        if (headers.ContainsKey("rows") || headers.ContainsKey("cols") || headers.ContainsKey("values")) return LoadCompletion<T>(path, headers, shape, symmetric);
+        if (headers.ContainsKey("a")) return LoadRankOne<T>(path, headers, symmetric);
+        throw new NpyFormatException($"{path}: not a problem bundle: it needs 'A' and 'y' (dense), 'rows', 'cols' and 'values' (completion), " +
+                                     $"or 'a' (and 'b') and 'y' (rank-one); it has: {string.Join(", ", headers.Keys)}.");
+    }
 
+    private static Loaded<T> LoadDense<T>(string path, IReadOnlyDictionary<string, NpyHeader.Parsed> headers, (int Rows, int Columns)? shape, bool symmetric, StoragePrecision? storage)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var a = headers["A"];
         long m, n1, n2;
         if (a.Shape.Length == 3) (m, n1, n2) = (a.Shape[0], a.Shape[1], a.Shape[2]);
         else if (a.Shape.Length == 2 && headers.TryGetValue("M_star", out var ms) && ms.Shape.Length == 2) (m, n1, n2) = (a.Shape[0], ms.Shape[0], ms.Shape[1]);
-        else if (a.Shape.Length == 2 && shapeEntry is not null) (m, n1, n2) = (a.Shape[0], ShapeEntry(shapeEntry, path).Rows, ShapeEntry(shapeEntry, path).Columns);
+        else if (a.Shape.Length == 2 && shape is { } given) (m, n1, n2) = (a.Shape[0], given.Rows, given.Columns);
         else throw new NpyFormatException($"{path}: 'A' must be m×n1×n2, or m×(n1·n2) with 'M_star' or a 'shape' entry giving n1, n2; got {Describe(a)}.");
         if (a.Shape.Length == 2 && (n1 == 0 || n2 == 0 || a.Shape[1] / n1 != n2 || a.Shape[1] % n1 != 0))
             throw new NpyFormatException($"{path}: 'A' has {a.Shape[1]} columns but n1·n2 = {n1}·{n2}.");
@@ -72,15 +87,9 @@ public static class ProblemBundle
         CheckSize(path, "n2", n2);
 
         bool keepSingle = typeof(T) == typeof(double) && (storage ?? (a.Type == NpyElementType.Float32 ? StoragePrecision.Reduced : StoragePrecision.Compute)) == StoragePrecision.Reduced;
-        if (storage == StoragePrecision.Reduced && typeof(T) != typeof(double))
-            throw new ArgumentException("Reduced (float32) storage needs float64 computation.", nameof(storage));
         long stored = SaturatingProduct(m, n1, n2, keepSingle ? sizeof(float) : Unsafe.SizeOf<T>());
-        long targetBytes = headers.ContainsKey("M_star") ? SaturatingProduct(n1, n2, 4, Unsafe.SizeOf<T>()) : 0;
-        long fileBytes = headers.Values.Aggregate(0L, (sum, h) => SaturatingAdd(sum, Bytes(h)));
-        long estimate = SaturatingAdd(SaturatingAdd(fileBytes, stored), targetBytes);
-        MemoryGuard.EnsureFits(estimate, $"{path} (a dense {m}×({n1}·{n2}) {NpyDType.Name(a.Type)} ensemble, stored as {(keepSingle ? "float32" : NpyDType.Name(NpyDType.Require<T>()))})");
-
-        var entries = Npz.Read(path, new NpyReadOptions { MaxBytes = Math.Max(NpyReadOptions.DefaultMaxBytes, fileBytes) }, name => name != "order");
+        string storedAs = keepSingle ? "float32" : NpyDType.Name(NpyDType.Require<T>());
+        var entries = ReadChecked(path, headers, stored, n1, n2, Unsafe.SizeOf<T>(), $"a dense {m}×({n1}·{n2}) {NpyDType.Name(a.Type)} ensemble, stored as {storedAs}");
         var y = Require(entries, "y", path);
         if (y.Rank != 1 || y.Length != m)
             throw new NpyFormatException($"{path}: 'y' has {y.Length} values but 'A' has {m} measurements; got {y}.");
@@ -99,9 +108,97 @@ public static class ProblemBundle
             op = new DenseOperator<T>(r1, r2, mi, rows);
         }
 
-        var problem = Problem(op, y.ToArray<T>(), entries, symmetric, path);
-        return new Loaded<T>(problem, Factors<T>(entries, symmetric, r1, r2, path), BundleKind.Dense, keepSingle ? "float32" : NpyDType.Name(NpyDType.Require<T>()));
+        // Dense measurements are y itself (the operator's own scaling is in A).
+        var target = Target<T>(entries, r1, r2, symmetric, path);
+        var problem = target is null ? SensingProblem.FromMeasurements<T>(op, y.ToArray<T>(), symmetric) : SensingProblem.WithTarget(op, y.ToArray<T>(), target);
+        return new Loaded<T>(problem, Factors<T>(entries, problem.IsSymmetric, r1, r2, path), BundleKind.Dense, storedAs);
     }
+
+    private static Loaded<T> LoadCompletion<T>(string path, IReadOnlyDictionary<string, NpyHeader.Parsed> headers, (int Rows, int Columns)? shape, bool symmetric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (string name in new[] { "rows", "cols", "values" })
+            if (!headers.ContainsKey(name))
+                throw new NpyFormatException($"{path}: a completion bundle needs 'rows', 'cols' and 'values'; '{name}' is missing (it has: {string.Join(", ", headers.Keys)}).");
+        long count = headers["rows"].Shape.Length == 1 ? headers["rows"].Shape[0] : -1;
+        foreach (string name in new[] { "rows", "cols", "values" })
+            if (headers[name].Shape.Length != 1 || headers[name].Shape[0] != count)
+                throw new NpyFormatException($"{path}: 'rows', 'cols' and 'values' must be 1-D of one length, one element per observed entry; '{name}' is {Describe(headers[name])}, 'rows' has {count}.");
+        foreach (string name in new[] { "rows", "cols" })
+            if (!IsInteger(headers[name].Type))
+                throw new NpyFormatException($"{path}: '{name}' must hold integer indices (int32 or int64); it is {Describe(headers[name])}.");
+        CheckSize(path, "the number of observed entries", count);
+        var (n1, n2) = shape ?? (headers.TryGetValue("M_star", out var ms) && ms.Shape.Length == 2 ? ((int)Math.Min(ms.Shape[0], int.MaxValue), (int)Math.Min(ms.Shape[1], int.MaxValue)) : (0, 0));
+        // Index and value copies plus the operator's row- and column-sorted entry lists.
+        long stored = SaturatingProduct(count, 2 * (sizeof(int) + sizeof(int) + Unsafe.SizeOf<T>()));
+        var entries = ReadChecked(path, headers, stored, n1, n2, Unsafe.SizeOf<T>(), $"a completion problem with {count} observed entries");
+        int[] rows = Indices(entries["rows"], "rows", path), cols = Indices(entries["cols"], "cols", path);
+        if (n1 == 0)
+        {
+            // Neither 'shape' nor 'M_star': the smallest matrix holding every entry.
+            (n1, n2) = (rows.Max() + 1, cols.Max() + 1);
+        }
+
+        var op = MeasurementOperators.EntrySampling<T>(n1, n2, rows, cols);
+        var target = Target<T>(entries, n1, n2, symmetric, path);
+        var problem = SensingProblem.FromObservations<T>(op, entries["values"].ToArray<T>(), symmetric, target);
+        return new Loaded<T>(problem, Factors<T>(entries, problem.IsSymmetric, n1, n2, path), BundleKind.Completion, NpyDType.Name(NpyDType.Require<T>()));
+    }
+
+    private static Loaded<T> LoadRankOne<T>(string path, IReadOnlyDictionary<string, NpyHeader.Parsed> headers, bool symmetric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = headers["a"];
+        bool hasB = headers.TryGetValue("b", out var b);
+        if (a.Shape.Length != 2 || (hasB && (b.Shape.Length != 2 || b.Shape[0] != a.Shape[0])))
+            throw new NpyFormatException($"{path}: a rank-one bundle has 'a' as m×n1 and 'b' as m×n2 (row i of each is a_i, b_i), or 'a' alone for the symmetric form; got 'a' {Describe(a)}{(hasB ? $", 'b' {Describe(b)}" : "")}.");
+        long m = a.Shape[0], n1 = a.Shape[1], n2 = hasB ? b.Shape[1] : n1;
+        CheckSize(path, "measurements m (rows of 'a')", m);
+        CheckSize(path, "n1", n1);
+        CheckSize(path, "n2", n2);
+        long stored = SaturatingProduct(m, SaturatingAdd(n1, hasB ? n2 : 0), 2 * Unsafe.SizeOf<T>());
+        var entries = ReadChecked(path, headers, stored, n1, n2, Unsafe.SizeOf<T>(), $"a rank-one problem with {m} measurements");
+        var y = Require(entries, "y", path);
+        if (y.Rank != 1 || y.Length != m)
+            throw new NpyFormatException($"{path}: 'y' has {y.Length} values but 'a' has {m} measurements; got {y}.");
+        int mi = (int)m, r1 = (int)n1, r2 = (int)n2;
+        var left = new Matrix<T>(mi, r1, entries["a"].ToColumnMajor<T>());
+        var right = hasB ? new Matrix<T>(mi, r2, entries["b"].ToColumnMajor<T>()) : null;
+        var op = MeasurementOperators.RankOne(left, right);
+        // 'a' alone is the symmetric form b_i = a_i, fitted with X·Xᵀ.
+        symmetric |= !hasB;
+        var target = Target<T>(entries, r1, r2, symmetric, path);
+        var problem = SensingProblem.FromObservations<T>(op, y.ToArray<T>(), symmetric, target);
+        return new Loaded<T>(problem, Factors<T>(entries, problem.IsSymmetric, r1, r2, path), BundleKind.RankOne, NpyDType.Name(NpyDType.Require<T>()));
+    }
+
+    /// <summary>
+    /// Checks the memory the problem will take (the arrays as stored, <paramref name="stored"/> bytes of operator
+    /// storage, and M_star's decomposition) before reading the archive, then reads it.
+    /// </summary>
+    private static IReadOnlyDictionary<string, NpyArray> ReadChecked(string path, IReadOnlyDictionary<string, NpyHeader.Parsed> headers, long stored,
+        long n1, long n2, int elementSize, string what)
+    {
+        long targetBytes = headers.ContainsKey("M_star") ? SaturatingProduct(n1, n2, 4, elementSize) : 0;
+        long fileBytes = headers.Values.Aggregate(0L, (sum, h) => SaturatingAdd(sum, Bytes(h)));
+        MemoryGuard.EnsureFits(SaturatingAdd(SaturatingAdd(fileBytes, stored), targetBytes), $"{path} ({what})");
+        return Npz.Read(path, new NpyReadOptions { MaxBytes = Math.Max(NpyReadOptions.DefaultMaxBytes, fileBytes) }, name => name != "order");
+    }
+
+    private static int[] Indices(NpyArray array, string name, string path)
+    {
+        try
+        {
+            return array.ToArray<int>();
+        }
+        catch (OverflowException)
+        {
+            throw new NpyFormatException($"{path}: '{name}' holds an index outside [0, {int.MaxValue}].");
+        }
+    }
+
+    private static bool IsInteger(NpyElementType type) => type is NpyElementType.Int8 or NpyElementType.Int16 or NpyElementType.Int32 or NpyElementType.Int64
+        or NpyElementType.UInt8 or NpyElementType.UInt16 or NpyElementType.UInt32 or NpyElementType.UInt64;
 
     /// <summary>Writes a bundle NumPy can load with <c>np.load</c>: A as m×n1×n2, y, and M_star when known.</summary>
     /// <param name="path">The .npz file to write.</param>
@@ -185,14 +282,14 @@ public static class ProblemBundle
         return LowRankTarget.FromFactors(left, right, s[..rank]);
     }
 
-    private static SensingProblem<T> Problem<T>(MeasurementOperator<T> op, T[] measurements, IReadOnlyDictionary<string, NpyArray> entries, bool symmetric, string path)
+    /// <summary>The ground truth from 'M_star' (n1×n2), or null without one.</summary>
+    private static LowRankTarget<T>? Target<T>(IReadOnlyDictionary<string, NpyArray> entries, int n1, int n2, bool symmetric, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!entries.TryGetValue("M_star", out var mStar)) return SensingProblem.FromMeasurements<T>(op, measurements, symmetric);
-        if (mStar.Rank != 2 || mStar.Shape[0] != op.Rows || mStar.Shape[1] != op.Columns)
-            throw new NpyFormatException($"{path}: 'M_star' must be {op.Rows}×{op.Columns}; got {mStar}.");
-        var target = TargetFromMatrix(mStar.ToColumnMajor<T>(), op.Rows, op.Columns, symmetric, mStar.ElementType == NpyElementType.Float64 ? 1e-12 : RankTolerance(mStar.ElementType, op.Rows, op.Columns));
-        return SensingProblem.WithTarget(op, measurements, target);
+        if (!entries.TryGetValue("M_star", out var mStar)) return null;
+        if (mStar.Rank != 2 || mStar.Shape[0] != n1 || mStar.Shape[1] != n2)
+            throw new NpyFormatException($"{path}: 'M_star' must be {n1}×{n2}; got {mStar}.");
+        return TargetFromMatrix(mStar.ToColumnMajor<T>(), n1, n2, symmetric, mStar.ElementType == NpyElementType.Float64 ? 1e-12 : RankTolerance(mStar.ElementType, n1, n2));
     }
 
     /// <summary>
@@ -246,8 +343,7 @@ public static class ProblemBundle
     /// <summary>n1, n2 from a 'shape' entry: integers in [1, 2³¹ − 1] (a float or out-of-range entry is refused, not cast).</summary>
     private static (int Rows, int Columns) ShapeEntry(NpyArray shape, string path)
     {
-        if (shape.Length != 2 || shape.ElementType is not (NpyElementType.Int8 or NpyElementType.Int16 or NpyElementType.Int32 or NpyElementType.Int64
-            or NpyElementType.UInt8 or NpyElementType.UInt16 or NpyElementType.UInt32 or NpyElementType.UInt64))
+        if (shape.Length != 2 || !IsInteger(shape.ElementType))
             throw new NpyFormatException($"{path}: 'shape' must hold two integers n1, n2; got {shape}.");
         var s = shape.ToArray<long>();
         for (int i = 0; i < 2; i++)

@@ -83,7 +83,7 @@ public class OutputsTests
             Assert.That(solvers[2].GetProperty("batch").GetInt32(), Is.EqualTo(40));
             Assert.That(doc.GetProperty("config").GetProperty("threads").GetInt32(), Is.EqualTo(1));
             Assert.That(doc.GetProperty("provenance").GetProperty("msense_version").GetString(), Is.Not.Empty);
-            Assert.That(doc.GetProperty("provenance").GetProperty("native").GetProperty("openblas_path").GetString(), Does.Contain("openblas"));
+            Assert.That(doc.GetProperty("provenance").GetProperty("native").GetProperty("openblas_path").GetString(), Is.EqualTo(MatrixSensing.Interop.NativeLibraries.Describe().OpenBlasPath));
             Assert.That(doc.GetProperty("runs")[0].GetProperty("status").GetString(), Is.EqualTo("max_iterations"), "the noise floor is above tol_error");
             Assert.That(doc.GetProperty("runs")[0].GetProperty("trace")[0].TryGetProperty("relative_error", out _), Is.True);
         });
