@@ -342,6 +342,15 @@ internal sealed record SolverConfig
     /// <summary>Record the signal/nuisance diagnostics (default false; needs a ground truth).</summary>
     public bool Diagnostics { get; set; }
 
+    /// <summary>
+    /// Validation early stopping: hold out this fraction of the measurements (seeded by <see cref="SolverSeed"/>) and
+    /// return the best held-out iterate; null (default) for none.
+    /// </summary>
+    public double? ValidationFraction { get; set; }
+
+    /// <summary>With validation: held-out evaluations without improvement before stopping (default 20).</summary>
+    public int ValidationPatience { get; set; } = 20;
+
     /// <summary>Stop as diverged when the loss exceeds this multiple of the initial loss (default 1e6).</summary>
     public double DivergenceFactor { get; set; } = 1e6;
 
@@ -436,6 +445,8 @@ internal sealed record SolverConfig
         TraceEvery = TraceEvery,
         Diagnostics = Diagnostics,
         DivergenceFactor = DivergenceFactor,
+        ValidationFraction = ValidationFraction,
+        ValidationPatience = ValidationPatience,
     };
 
     private static string InitName(Initialization init) => init switch

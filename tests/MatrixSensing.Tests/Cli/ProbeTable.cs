@@ -93,8 +93,8 @@ internal static class ProbeTable
         {
             Signals = [PosixSignal.SIGINT, PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromMilliseconds(100), MaxSecondsAfterSignal = 5,
         };
-        yield return new Probe(crash, "--time-budget Infinity means none", Run("--time-budget", "Infinity"), ExitCodes.Success, "Converged");
-        yield return new Probe(crash, "--time-budget 1e300 means none", Run("--time-budget", "1e300"), ExitCodes.Success, "Converged");
+        yield return new Probe(crash, "--time-budget Infinity means none", Run("--time-budget", "Infinity"), ExitCodes.Success, "converged");
+        yield return new Probe(crash, "--time-budget 1e300 means none", Run("--time-budget", "1e300"), ExitCodes.Success, "converged");
         yield return new Probe(crash, "bundle shape [2**40, 1]", Solve("b.npz"), ExitCodes.InvalidInput, "'shape' entry 0 is 1099511627776")
         { Prepare = dir => Shape(dir, [1L << 40, 1]) };
         yield return new Probe(crash, "bundle shape [2**62, 4]", Solve("b.npz"), ExitCodes.InvalidInput, "'shape' entry 0 is 4611686018427387904")
@@ -187,13 +187,13 @@ internal static class ProbeTable
 
         // Exit codes scripts can rely on.
         const string codes = "Exit codes";
-        yield return new Probe(codes, "success", Run(), ExitCodes.Success, "Converged");
-        yield return new Probe(codes, "a diverged solver", Run("--solver", "gd", "--relative-step", "60"), ExitCodes.Diverged, "Diverged");
+        yield return new Probe(codes, "success", Run(), ExitCodes.Success, "converged");
+        yield return new Probe(codes, "a diverged solver", Run("--solver", "gd", "--relative-step", "60"), ExitCodes.Diverged, "diverged");
         yield return new Probe(codes, "a solver failing numerically", Solve("deficient.npz", "--solver", "scaledgd"), ExitCodes.Diverged, "failed")
         { Prepare = dir => Bundle(dir, "deficient.npz", deficientStart: true) };
-        yield return new Probe(codes, "--tol-error not reached", Run("--solver", "gd", "--max-iter", "5", "--tol-error", "1e-8"), ExitCodes.ToleranceNotReached, "MaxIterations");
-        yield return new Probe(codes, "--tol-residual not reached", Run("--solver", "gd", "--max-iter", "5", "--tol-residual", "1e-8"), ExitCodes.ToleranceNotReached, "MaxIterations");
-        yield return new Probe(codes, "the default tolerance is a stopping rule, not a requirement", Run("--solver", "gd", "--max-iter", "5"), ExitCodes.Success, "MaxIterations");
+        yield return new Probe(codes, "--tol-error not reached", Run("--solver", "gd", "--max-iter", "5", "--tol-error", "1e-8"), ExitCodes.ToleranceNotReached, "max_iterations");
+        yield return new Probe(codes, "--tol-residual not reached", Run("--solver", "gd", "--max-iter", "5", "--tol-residual", "1e-8"), ExitCodes.ToleranceNotReached, "max_iterations");
+        yield return new Probe(codes, "the default tolerance is a stopping rule, not a requirement", Run("--solver", "gd", "--max-iter", "5"), ExitCodes.Success, "max_iterations");
         yield return new Probe(codes, "a missing native library", ["info"], ExitCodes.Failed, "apt-get install")
         { Environment = [("MSENSE_OPENBLAS_PATH", "/nonexistent/libopenblas.so.0")] };
 
@@ -251,13 +251,13 @@ internal static class ProbeTable
         { Prepare = dir => Bundle(dir, "nan.npz", nanInY: true) };
         yield return new Probe(messages, "--kappa 0.5 without .NET's suffixes", Run("--kappa", "0.5"), ExitCodes.Usage, "--kappa: the condition number κ must be a finite number ≥ 1; got 0.5");
         yield return new Probe(messages, "--m 0 without .NET's wording", Run("--m", "0"), ExitCodes.Usage, "--m: must be at least 1; got 0");
-        yield return new Probe(messages, "finite data far below 1e-154 is not 'zero'", Solve("tiny.npz", "--solver", "scaledgd", "--json"), ExitCodes.Success, "Converged")
+        yield return new Probe(messages, "finite data far below 1e-154 is not 'zero'", Solve("tiny.npz", "--solver", "scaledgd", "--json"), ExitCodes.Success, "converged")
         {
             Prepare = dir => Bundle(dir, "tiny.npz", scale: 1e-160),
             Verify = (_, result) =>
             {
                 using var report = JsonDocument.Parse(result.Stdout);
-                double error = report.RootElement[0].GetProperty("relativeError").GetDouble(), residual = report.RootElement[0].GetProperty("relativeResidual").GetDouble();
+                double error = report.RootElement.GetProperty("runs")[0].GetProperty("relative_error").GetDouble(), residual = report.RootElement.GetProperty("runs")[0].GetProperty("relative_residual").GetDouble();
                 Assert.That(error, Is.GreaterThan(0).And.LessThan(1e-6), "the error metric must neither underflow to 0 nor stay large");
                 Assert.That(residual, Is.LessThan(1e-6));
             },
@@ -338,8 +338,10 @@ internal static class ProbeTable
     private static void AssertPartialRun(string dir)
     {
         using var trace = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "trace.partial.json")));
-        Assert.That(trace.RootElement[0].GetProperty("iterations").GetInt32(), Is.GreaterThan(0), "the solver ran before the signal");
-        Assert.That(trace.RootElement.EnumerateArray().Select(r => r.GetProperty("status").GetString()), Does.Contain("Cancelled"));
+        var runs = trace.RootElement.GetProperty("runs");
+        Assert.That(runs[0].GetProperty("iterations").GetInt32(), Is.GreaterThan(0), "the solver ran before the signal");
+        Assert.That(runs.EnumerateArray().Select(r => r.GetProperty("status").GetString()), Does.Contain("cancelled"));
+        Assert.That(trace.RootElement.GetProperty("complete").GetBoolean(), Is.False);
         Assert.That(File.ReadAllBytes(Path.Combine(dir, "convergence.partial.png")).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "manifest.partial.json")));
         Assert.That(manifest.RootElement.GetProperty("complete").GetBoolean(), Is.False);
