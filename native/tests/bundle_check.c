@@ -5,12 +5,15 @@
  *
  *   cc -O2 bundle_check.c -L<dir> -lmsense_native -Wl,-rpath,<dir> -lm && ./a.out
  *
- * Prints one line per check and "N passed, N failed"; exits non-zero on any failure. The prototypes are declared
- * here (not taken from cblas.h / lapacke.h) so the program builds with a bare cross compiler. */
+ * Prints one line per check and "N passed, N failed"; exits non-zero on any failure. With an argument, also checks
+ * that OpenBLAS runs that core (ctest forces each arm64 kernel family with OPENBLAS_CORETYPE and names it here, so
+ * a silent fallback to the generic core fails). The prototypes are declared here (not taken from cblas.h /
+ * lapacke.h) so the program builds with a bare cross compiler. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* CBLAS / LAPACKE enum values and signatures as in cblas.h and lapacke.h (LAPACK_COL_MAJOR = 102). */
 enum { RowMajor = 101, ColMajor = 102, NoTrans = 111, Trans = 112, Upper = 121, Lower = 122 };
@@ -195,9 +198,15 @@ static void cholesky_checks(void)
   free(b); free(a); free(l); free(llt); free(x); free(rhs);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-  printf("core: %s\nconfig: %s\n", openblas_get_corename(), openblas_get_config());
+  const char *core = openblas_get_corename();
+  printf("core: %s\nconfig: %s\n", core, openblas_get_config());
+  if (argc > 1) {
+    char what[96];
+    snprintf(what, sizeof what, "OpenBLAS runs the %s kernels (OPENBLAS_CORETYPE)", argv[1]);
+    check(strcasecmp(core, argv[1]) == 0, what, 0, 0);
+  }
   gemm_checks();
   svd_checks();
   cholesky_checks();
