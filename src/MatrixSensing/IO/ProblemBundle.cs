@@ -54,7 +54,9 @@ public static class ProblemBundle
         {
             if (mStar.Rank != 2 || Dim(mStar, 0, path) != n1 || Dim(mStar, 1, path) != n2)
                 throw new NpyFormatException($"{path}: 'M_star' must be {n1}×{n2}; got {mStar}.");
-            var target = TargetFromMatrix(mStar.ToColumnMajor<T>(), n1, n2, symmetric);
+            // The rank cut-off follows the precision M_star was stored in, not the one it is computed in.
+            double? cutoff = mStar.ElementType == NpyElementType.Float32 ? LowRankTarget.RankCutoff<float>(n1, n2) : null;
+            var target = TargetFromMatrix(mStar.ToColumnMajor<T>(), n1, n2, symmetric, cutoff);
             problem = SensingProblem.WithTarget(op, measurements, target);
         }
         else problem = SensingProblem.FromMeasurements<T>(op, measurements, symmetric);
@@ -116,33 +118,20 @@ public static class ProblemBundle
     }
 
     /// <summary>
-    /// A <see cref="LowRankTarget{T}"/> from a dense matrix: its SVD truncated where σ_k ≤ 1e-12·σ₁, so error metrics
+    /// A <see cref="LowRankTarget{T}"/> from a dense matrix: its SVD truncated where σ_k ≤ cut-off·σ₁ (by default
+    /// max(n1, n2)·ε of <typeparamref name="T"/>; see <see cref="LowRankTarget.FromMatrix{T}"/>), so error metrics
     /// exist for problems whose ground truth came as a plain array.
     /// </summary>
     /// <param name="columnMajor">The n1×n2 matrix.</param>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="symmetric">Treat it as symmetric PSD (factors from the eigen-decomposition).</param>
-    public static LowRankTarget<T> TargetFromMatrix<T>(T[] columnMajor, int rows, int columns, bool symmetric) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="relativeCutoff">The rank cut-off relative to σ₁; null for the default of <typeparamref name="T"/>.</param>
+    public static LowRankTarget<T> TargetFromMatrix<T>(T[] columnMajor, int rows, int columns, bool symmetric, double? relativeCutoff = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(columnMajor);
-        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(columnMajor))
-            throw new ArgumentException("M_star contains NaN or infinity.", nameof(columnMajor));
-        int k = Math.Min(rows, columns);
-        var s = new T[k];
-        var u = new T[rows * k];
-        var vt = new T[k * columns];
-        new SvdWorkspace<T>(rows, columns).Decompose(columnMajor, rows, s, u, rows, vt, k);
-        if (!(s[0] > T.Zero)) throw new ArgumentException("M_star is zero; relative errors against it are undefined.", nameof(columnMajor));
-        int rank = 0;
-        while (rank < k && s[rank] > T.CreateTruncating(1e-12) * s[0]) rank++;
-        var left = new Matrix<T>(rows, rank, u[..(rows * rank)]);
-        if (symmetric) return LowRankTarget.FromFactors(left, left, s[..rank]);
-        var right = new Matrix<T>(columns, rank);
-        for (int j = 0; j < rank; j++)
-            for (int i = 0; i < columns; i++)
-                right[i, j] = vt[j + i * k];
-        return LowRankTarget.FromFactors(left, right, s[..rank]);
+        return LowRankTarget.FromMatrix<T>(columnMajor, rows, columns, symmetric, relativeCutoff);
     }
 
     private static Matrix<T> Factor<T>(NpyArray array, int rows, string name, string path) where T : unmanaged, IFloatingPointIeee754<T>
