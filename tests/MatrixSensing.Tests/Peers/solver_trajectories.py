@@ -37,11 +37,14 @@ def main():
     # Exact-rank solvers (ScaledGD, SVP) start from the first r* columns of a larger random start.
     exact0 = 0.3 * np.sqrt(sigma1) * rng.standard_normal((n1, R)) / np.sqrt(n1)
     exact0v = exact0 if symmetric else 0.3 * np.sqrt(sigma1) * rng.standard_normal((n2, R)) / np.sqrt(n2)
+    # AGN divides by the factors' Gram matrices, so it starts at the paper's scale (entries N(0, 1/n)), not tiny.
+    moderate0 = np.sqrt(sigma1) * rng.standard_normal((n1, H)) / np.sqrt(n1)
+    moderate0v = np.sqrt(sigma1) * rng.standard_normal((n2, H)) / np.sqrt(n2)
     bundle = dict(A=a, y=y, M_star=m_star)
     if symmetric:
         bundle.update(X0=u0, X0_exact=exact0)
     else:
-        bundle.update(U0=u0, V0=v0, U0_exact=exact0, V0_exact=exact0v)
+        bundle.update(U0=u0, V0=v0, U0_exact=exact0, V0_exact=exact0v, U0_moderate=moderate0, V0_moderate=moderate0v)
     np.savez(os.path.join(out, "bundle.npz"), **bundle)
     batches = [np.array([int(t) for t in line.split()]) for line in open(batches_file) if line.strip()]
 
@@ -94,6 +97,13 @@ def main():
         p, s, qt = np.linalg.svd(z)
         return p[:, :h] * np.sqrt(s[:h]), qt[:h].T * np.sqrt(s[:h])
 
+    def agn(u, v, eta):
+        # SPEC 10: L+ = L - eta Z R (R^T R)^+, Z recomputed at (L+, R), R+ = R - eta Z^T L+ (L+^T L+)^+
+        z = adjoint(residual(u, v))
+        u1 = u - eta * z @ v @ np.linalg.pinv(v.T @ v)
+        z1 = adjoint(residual(u1, v))
+        return u1, v - eta * z1.T @ u1 @ np.linalg.pinv(u1.T @ u1)
+
     runs = {
         "gd": dict(eta=0.5 / sigma1, lam=None, iters=3000),
         "sgd": dict(eta=0.3 / sigma1, lam=None, iters=len(batches)),
@@ -102,10 +112,13 @@ def main():
         "precgd": dict(eta=0.5, lam=None, c=1.0, iters=600),
         "svp": dict(eta=0.5, lam=None, iters=600),
     }
+    if not symmetric:
+        runs["agn"] = dict(eta=0.5, lam=None, iters=600)
     result = {}
     for name, cfg in runs.items():
         exact = name in ("scaledgd", "svp")
-        u, v = (exact0, exact0v) if exact else (u0, v0)
+        start = "_exact" if exact else "_moderate" if name == "agn" else ""
+        u, v = {"_exact": (exact0, exact0v), "_moderate": (moderate0, moderate0v if not symmetric else None), "": (u0, v0)}[start]
         hits = [None] * len(LEVELS)
         errors = []
         for t in range(cfg["iters"] + 1):
@@ -126,10 +139,12 @@ def main():
                 u, v = gd_like(u, v, lambda _: cfg["lam"], precond=True, eta=eta)
             elif name == "precgd":
                 u, v = gd_like(u, v, lambda norm: cfg["c"] * norm, precond=True, eta=eta)
+            elif name == "agn":
+                u, v = agn(u, v, eta)
             else:
                 u, v = svp(u, v, eta)
         result[name] = dict(eta=cfg["eta"], lam=cfg["lam"], c=cfg.get("c"), iterations=cfg["iters"], hits=hits,
-                            exact_rank=exact, first_errors=errors[:5])
+                            rank=R if exact else H, start=start, first_errors=errors[:5])
     with open(os.path.join(out, "peer.json"), "w") as fh:
         json.dump(dict(n=N, r=R, h=H, m=M, levels=LEVELS, solvers=result), fh, indent=1)
 
