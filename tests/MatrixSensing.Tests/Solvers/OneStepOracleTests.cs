@@ -150,7 +150,8 @@ public class OneStepOracleTests<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static IEnumerable<TestCaseData> Cases() =>
         from descriptor in SolverRegistry.All
         from symmetric in new[] { false, true }
-        where !symmetric || descriptor.SupportsSymmetric
+        // Sensing solvers on a dense operator; the completion-only ones (per-entry updates) are tested with their own operator.
+        where !descriptor.NeedsEntrySampling && (!symmetric || descriptor.SupportsSymmetric)
         select new TestCaseData(descriptor.Name, symmetric).SetArgDisplayNames(descriptor.Name, symmetric ? "symmetric" : "asymmetric");
 
     [TestCaseSource(nameof(Cases))]
