@@ -78,15 +78,21 @@ internal abstract unsafe class RowPass<T, TStore, TRows> : RowPass<T>
     where T : unmanaged, IFloatingPointIeee754<T> where TStore : unmanaged where TRows : struct, IRowElements<T>
 {
     private readonly TStore[] _storage;
+    private readonly int _offset;
 
-    protected RowPass(TStore[] storage, int count, int rowLength, long rowBytes, T scale) : base(count, rowLength, rowBytes, scale) => _storage = storage;
+    /// <summary>Passes over rows stored in <paramref name="storage"/> from element <paramref name="offset"/> on.</summary>
+    protected RowPass(TStore[] storage, int offset, int count, int rowLength, long rowBytes, T scale) : base(count, rowLength, rowBytes, scale)
+    {
+        _storage = storage;
+        _offset = offset;
+    }
 
     /// <summary>The element loader over the pinned storage.</summary>
     protected abstract TRows Rows(TStore* storage);
 
     internal override void Forward(ReadOnlySpan<T> z, Span<T> result)
     {
-        fixed (TStore* a = _storage)
+        fixed (TStore* a = &_storage[_offset])
         fixed (T* pz = z, pr = result)
         {
             var job = new RowJob { Rows = Rows(a), Pass = Shape, Z = pz, R = pr };
@@ -98,7 +104,7 @@ internal abstract unsafe class RowPass<T, TStore, TRows> : RowPass<T>
     {
         int n = RowLength;
         if (partials.Length < PartialsLength) throw new ArgumentException($"The pass needs {PartialsLength} elements of scratch.", nameof(partials));
-        fixed (TStore* a = _storage)
+        fixed (TStore* a = &_storage[_offset])
         fixed (T* pz = z, py = y, pr = residual, pg = g, pp = partials)
         {
             var job = new RowJob { Rows = Rows(a), Pass = Shape, Z = pz, Y = py, R = pr, G = pg, Partials = pp };
@@ -112,7 +118,7 @@ internal abstract unsafe class RowPass<T, TStore, TRows> : RowPass<T>
     internal override void Adjoint(ReadOnlySpan<T> coefficients, Span<T> g)
     {
         g[..RowLength].Clear();
-        fixed (TStore* a = _storage)
+        fixed (TStore* a = &_storage[_offset])
         fixed (T* pc = coefficients, pg = g)
         {
             var job = new ColumnJob { Rows = Rows(a), Pass = Shape, C = pc, G = pg };
@@ -122,7 +128,7 @@ internal abstract unsafe class RowPass<T, TStore, TRows> : RowPass<T>
 
     internal override void ForwardRows(ReadOnlySpan<int> rows, ReadOnlySpan<T> z, Span<T> result)
     {
-        fixed (TStore* a = _storage)
+        fixed (TStore* a = &_storage[_offset])
         fixed (T* pz = z)
         {
             var loader = Rows(a);
@@ -133,7 +139,7 @@ internal abstract unsafe class RowPass<T, TStore, TRows> : RowPass<T>
     internal override void AdjointRows(ReadOnlySpan<int> rows, ReadOnlySpan<T> coefficients, Span<T> g)
     {
         g[..RowLength].Clear();
-        fixed (TStore* a = _storage)
+        fixed (TStore* a = &_storage[_offset])
         fixed (T* pg = g)
         {
             var loader = Rows(a);
@@ -182,23 +188,23 @@ internal abstract unsafe class RowPass<T, TStore, TRows> : RowPass<T>
 }
 
 /// <summary>Rows stored in the compute precision.</summary>
-internal sealed unsafe class StoredRowPass<T>(T[] rows, int count, int rowLength)
-    : RowPass<T, T, StoredRows<T>>(rows, count, rowLength, (long)rowLength * sizeof(T), T.One)
+internal sealed unsafe class StoredRowPass<T>(T[] rows, int count, int rowLength, int offset = 0)
+    : RowPass<T, T, StoredRows<T>>(rows, offset, count, rowLength, (long)rowLength * sizeof(T), T.One)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     protected override StoredRows<T> Rows(T* storage) => new(storage, RowLength);
 }
 
 /// <summary>Rows stored in float32, computed in float64.</summary>
-internal sealed unsafe class WidenedRowPass(float[] rows, int count, int rowLength)
-    : RowPass<double, float, WidenedRows>(rows, count, rowLength, (long)rowLength * sizeof(float), 1.0)
+internal sealed unsafe class WidenedRowPass(float[] rows, int count, int rowLength, int offset = 0)
+    : RowPass<double, float, WidenedRows>(rows, offset, count, rowLength, (long)rowLength * sizeof(float), 1.0)
 {
     protected override WidenedRows Rows(float* storage) => new(storage, RowLength);
 }
 
 /// <summary>Rows of ±1 bits (64 per word, each row on whole words), scaled by s.</summary>
-internal sealed unsafe class SignRowPass<T>(ulong[] bits, int count, int rowLength, T scale)
-    : RowPass<T, ulong, SignRows<T>>(bits, count, rowLength, (rowLength + 63) / 64 * 8L, scale)
+internal sealed unsafe class SignRowPass<T>(ulong[] bits, int count, int rowLength, T scale, int offset = 0)
+    : RowPass<T, ulong, SignRows<T>>(bits, offset, count, rowLength, (rowLength + 63) / 64 * 8L, scale)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     protected override SignRows<T> Rows(ulong* storage) => new(storage, (RowLength + 63) / 64);

@@ -140,7 +140,7 @@ internal static unsafe class RowEngine
             j += w;
         }
         T sum = TV.Sum(TV.Add(a0, a1));
-        for (; j < n; j++) sum = T.FusedMultiplyAdd(rows.Load(row, j), z[j], sum);
+        for (; j < n; j++) sum = Fused.MultiplyAdd(rows.Load(row, j), z[j], sum);
         return sum;
     }
 
@@ -177,10 +177,10 @@ internal static unsafe class RowEngine
         for (; j < n; j++)
         {
             T zj = z[j];
-            d0 = T.FusedMultiplyAdd(rows.Load(row, j), zj, d0);
-            d1 = T.FusedMultiplyAdd(rows.Load(row + 1, j), zj, d1);
-            d2 = T.FusedMultiplyAdd(rows.Load(row + 2, j), zj, d2);
-            d3 = T.FusedMultiplyAdd(rows.Load(row + 3, j), zj, d3);
+            d0 = Fused.MultiplyAdd(rows.Load(row, j), zj, d0);
+            d1 = Fused.MultiplyAdd(rows.Load(row + 1, j), zj, d1);
+            d2 = Fused.MultiplyAdd(rows.Load(row + 2, j), zj, d2);
+            d3 = Fused.MultiplyAdd(rows.Load(row + 3, j), zj, d3);
         }
     }
 
@@ -191,7 +191,7 @@ internal static unsafe class RowEngine
         TV cv = TV.Create(c);
         for (; j + w <= to; j += w)
             TV.MultiplyAdd(rows.Load<TV>(row, j), cv, TV.Load(g + j)).Store(g + j);
-        for (; j < to; j++) g[j] = T.FusedMultiplyAdd(rows.Load(row, j), c, g[j]);
+        for (; j < to; j++) g[j] = Fused.MultiplyAdd(rows.Load(row, j), c, g[j]);
     }
 
     private static void Update4<T, TRows, TV>(in TRows rows, nint row, int from, int to, T c0, T c1, T c2, T c3, T* g)
@@ -211,10 +211,10 @@ internal static unsafe class RowEngine
         for (; j < to; j++)
         {
             T acc = g[j];
-            acc = T.FusedMultiplyAdd(rows.Load(row, j), c0, acc);
-            acc = T.FusedMultiplyAdd(rows.Load(row + 1, j), c1, acc);
-            acc = T.FusedMultiplyAdd(rows.Load(row + 2, j), c2, acc);
-            acc = T.FusedMultiplyAdd(rows.Load(row + 3, j), c3, acc);
+            acc = Fused.MultiplyAdd(rows.Load(row, j), c0, acc);
+            acc = Fused.MultiplyAdd(rows.Load(row + 1, j), c1, acc);
+            acc = Fused.MultiplyAdd(rows.Load(row + 2, j), c2, acc);
+            acc = Fused.MultiplyAdd(rows.Load(row + 3, j), c3, acc);
             g[j] = acc;
         }
     }

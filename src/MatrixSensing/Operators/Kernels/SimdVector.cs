@@ -37,7 +37,7 @@ internal unsafe interface ISimdVector<TSelf, T>
     /// <summary>Writes the lanes to <paramref name="destination"/>.</summary>
     void Store(T* destination);
 
-    /// <summary>a·b + c rounded once per lane.</summary>
+    /// <summary>a·b + c per lane: rounded once where the CPU has fused multiply-add, else twice (see <see cref="Fused"/>).</summary>
     static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
 
     /// <summary>Lane-wise sum.</summary>
@@ -86,7 +86,7 @@ internal readonly unsafe struct Simd512<T>(Vector512<T> value) : ISimdVector<Sim
     public void Store(T* destination) => _value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512<T> MultiplyAdd(Simd512<T> a, Simd512<T> b, Simd512<T> c) => typeof(T) == typeof(double)
+    public static Simd512<T> MultiplyAdd(Simd512<T> a, Simd512<T> b, Simd512<T> c) => !Fused.IsAccelerated ? new(a._value * b._value + c._value) : typeof(T) == typeof(double)
         ? new(Vector512.FusedMultiplyAdd(a._value.AsDouble(), b._value.AsDouble(), c._value.AsDouble()).As<double, T>())
         : new(Vector512.FusedMultiplyAdd(a._value.AsSingle(), b._value.AsSingle(), c._value.AsSingle()).As<float, T>());
 
@@ -136,7 +136,7 @@ internal readonly unsafe struct Simd256<T>(Vector256<T> value) : ISimdVector<Sim
     public void Store(T* destination) => _value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256<T> MultiplyAdd(Simd256<T> a, Simd256<T> b, Simd256<T> c) => typeof(T) == typeof(double)
+    public static Simd256<T> MultiplyAdd(Simd256<T> a, Simd256<T> b, Simd256<T> c) => !Fused.IsAccelerated ? new(a._value * b._value + c._value) : typeof(T) == typeof(double)
         ? new(Vector256.FusedMultiplyAdd(a._value.AsDouble(), b._value.AsDouble(), c._value.AsDouble()).As<double, T>())
         : new(Vector256.FusedMultiplyAdd(a._value.AsSingle(), b._value.AsSingle(), c._value.AsSingle()).As<float, T>());
 
@@ -182,7 +182,7 @@ internal readonly unsafe struct Simd128<T>(Vector128<T> value) : ISimdVector<Sim
     public void Store(T* destination) => _value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128<T> MultiplyAdd(Simd128<T> a, Simd128<T> b, Simd128<T> c) => typeof(T) == typeof(double)
+    public static Simd128<T> MultiplyAdd(Simd128<T> a, Simd128<T> b, Simd128<T> c) => !Fused.IsAccelerated ? new(a._value * b._value + c._value) : typeof(T) == typeof(double)
         ? new(Vector128.FusedMultiplyAdd(a._value.AsDouble(), b._value.AsDouble(), c._value.AsDouble()).As<double, T>())
         : new(Vector128.FusedMultiplyAdd(a._value.AsSingle(), b._value.AsSingle(), c._value.AsSingle()).As<float, T>());
 
@@ -212,9 +212,25 @@ internal readonly unsafe struct SimdScalar<T>(T value) : ISimdVector<SimdScalar<
 
     public void Store(T* destination) => *destination = _value;
 
-    public static SimdScalar<T> MultiplyAdd(SimdScalar<T> a, SimdScalar<T> b, SimdScalar<T> c) => new(T.FusedMultiplyAdd(a._value, b._value, c._value));
+    public static SimdScalar<T> MultiplyAdd(SimdScalar<T> a, SimdScalar<T> b, SimdScalar<T> c) => new(Fused.MultiplyAdd(a._value, b._value, c._value));
 
     public static SimdScalar<T> Add(SimdScalar<T> a, SimdScalar<T> b) => new(a._value + b._value);
 
     public static T Sum(SimdScalar<T> v) => v._value;
+}
+
+/// <summary>
+/// Multiply-add in hardware: fused (one rounding) where the CPU has FMA, a multiply then an add otherwise. A fused
+/// multiply-add emulated in software is correctly rounded but dozens of times slower, so CPUs without FMA get the
+/// two-rounding form; either way the choice is fixed per machine, so results stay deterministic there.
+/// </summary>
+internal static class Fused
+{
+    /// <summary>Whether <see cref="MultiplyAdd{T}"/> and the vector forms compile to one FMA instruction.</summary>
+    internal static bool IsAccelerated => Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
+    /// <summary>a·b + c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T MultiplyAdd<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> =>
+        IsAccelerated ? T.FusedMultiplyAdd(a, b, c) : a * b + c;
 }
