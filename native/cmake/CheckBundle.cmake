@@ -1,7 +1,9 @@
 # Post-build check of libmsense_native on ELF targets (run by CMakeLists.txt with cmake -P):
 #  1. the dynamic symbol table defines exactly the entry points of bindings.json (EXPECTED), nothing else;
-#  2. no BLAS/LAPACK/Fortran shared object is NEEDED (the bundle must be self-contained);
+#  2. nothing but glibc (libc, libm, the dynamic loader) and libgcc_s is NEEDED: no BLAS/LAPACK/Fortran/libstdc++
+#     shared object, so the bundle runs on any glibc system of its architecture;
 #  3. the run path is $ORIGIN.
+# It also reports the newest GLIBC_ symbol version the library needs (its glibc floor).
 # Inputs: LIBRARY, EXPECTED (list), NM, READELF.
 execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}" OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -29,8 +31,8 @@ if(NOT rc EQUAL 0)
 endif()
 string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*" needed "${dynamic}")
 foreach(entry IN LISTS needed)
-  if(entry MATCHES "blas|lapack|gfortran|quadmath")
-    message(FATAL_ERROR "${LIBRARY} is not self-contained: ${entry}")
+  if(NOT entry MATCHES "\\[(libc\\.so\\.6|libm\\.so\\.6|libgcc_s\\.so\\.1|ld-linux[-a-z0-9_.]*\\.so\\.[0-9]+)\\]")
+    message(FATAL_ERROR "${LIBRARY} is not self-contained (only libc, libm, the loader and libgcc_s are allowed): ${entry}")
   endif()
 endforeach()
 if(NOT dynamic MATCHES "\\((RUNPATH|RPATH)\\)[^\n]*\\[\\$ORIGIN\\]")
@@ -44,4 +46,13 @@ foreach(entry IN LISTS needed)
   endif()
 endforeach()
 list(JOIN needed_names ", " needed_names)
-message(STATUS "${LIBRARY}: ${count} exports as in bindings.json; NEEDED: ${needed_names}")
+execute_process(COMMAND "${READELF}" -V "${LIBRARY}" OUTPUT_VARIABLE versions RESULT_VARIABLE rc)
+string(REGEX MATCHALL "GLIBC_[0-9]+\\.[0-9]+" glibc "${versions}")
+set(floor "")
+foreach(v IN LISTS glibc)
+  string(SUBSTRING "${v}" 6 -1 v)
+  if(floor STREQUAL "" OR v VERSION_GREATER floor)
+    set(floor "${v}")
+  endif()
+endforeach()
+message(STATUS "${LIBRARY}: ${count} exports as in bindings.json; NEEDED: ${needed_names}; needs glibc >= ${floor}")

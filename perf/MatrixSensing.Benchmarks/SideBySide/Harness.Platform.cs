@@ -44,7 +44,7 @@ internal sealed partial class Harness
         string note = string.Create(CultureInfo.InvariantCulture,
             $"OpenBLAS alone ({Core(false)}): {flops / aloneWall / 1e9:F1} GFLOP/s wall, {flops / aloneCpu / 1e9:F1} per CPU-second; " +
             $"selected ({Core(true)}): {flops / chosenWall / 1e9:F1} wall, {flops / chosenCpu / 1e9:F1} per CPU-second; " +
-            $"×{aloneCpu / chosenCpu:F2} by CPU time. Ours = the selected core; {sides[true][0]["reason"]}");
+            $"×{aloneCpu / chosenCpu:F2} by CPU time (ours = the selected core)");
         Add(new CaseResult(id, title)
         {
             Ours = chosenWall,
@@ -63,6 +63,7 @@ internal sealed partial class Harness
                 ["selected_gflops_wall"] = flops / chosenWall / 1e9,
                 ["alone_gflops_cpu"] = flops / aloneCpu / 1e9,
                 ["selected_gflops_cpu"] = flops / chosenCpu / 1e9,
+                ["selection"] = sides[true][0]["reason"]?.DeepClone(),
             },
         });
     }
@@ -92,7 +93,8 @@ internal sealed partial class Harness
                 double Run(int iterations, out double msPerIteration)
                 {
                     string[] args = ["run", "--max-iter", iterations.ToString(CultureInfo.InvariantCulture), "--time-budget", "0",
-                                     "--threads", Threads.ToString(CultureInfo.InvariantCulture), "--json"];
+                                     "--threads", Threads.ToString(CultureInfo.InvariantCulture), "--json",
+                                     "--out", Path.Combine(_data, $"msense-{kind}")];
                     var (_, result) = kind == "aot" ? Child(aot, args, []) : Child("dotnet", [jit, .. args], []);
                     var solvers = JsonNode.Parse(result.Stdout[result.Stdout.IndexOf('[', StringComparison.Ordinal)..])!.AsArray();
                     msPerIteration = solvers.Sum(s => s!["millisecondsPerIteration"]!.GetValue<double>());

@@ -24,13 +24,13 @@ internal static class MergeCommand
             var folders = parse.GetValue(inputs)!;
             var grid = SweepFiles.LoadGrid(folders[0]);
             var records = new List<TrialRecord>();
-            foreach (var folder in folders)
+            foreach (var shardFolder in folders)
             {
-                var other = SweepFiles.LoadGrid(folder);
+                var other = SweepFiles.LoadGrid(shardFolder);
                 if (other.Id != grid.Id)
-                    throw new ArgumentException($"{folder} holds sweep {other.Id}, but {folders[0]} holds sweep {grid.Id}: they are not shards of one sweep");
-                string log = Path.Combine(folder, TrialLog.FileName);
-                if (!File.Exists(log)) throw new ArgumentException($"{folder}: no {TrialLog.FileName}");
+                    throw new ArgumentException($"{shardFolder} holds sweep {other.Id}, but {folders[0]} holds sweep {grid.Id}: they are not shards of one sweep");
+                string log = Path.Combine(shardFolder, TrialLog.FileName);
+                if (!File.Exists(log)) throw new ArgumentException($"{shardFolder}: no {TrialLog.FileName}");
                 foreach (var record in TrialLog.Read(log, output.Say))
                     records.Add(record.Sweep == grid.Id ? record
                         : throw new ArgumentException($"{log}: a record of sweep {record.Sweep} in a folder of sweep {grid.Id}"));
@@ -38,7 +38,7 @@ internal static class MergeCommand
             var planned = grid.Plan();
             var summary = SweepResults.Summarize(grid, planned, records, output.Say);
             string outDir = parse.GetValue(Cli.Out)!;
-            Directory.CreateDirectory(outDir);
+            using var folder = OutputFolder.Open(outDir); // locked: a second msense on the same folder is refused
             var merged = new MemoryStream();
             foreach (var record in summary.Records.Values) merged.Write(record.ToLine());
             SweepResults.WriteBytes(Path.Combine(outDir, TrialLog.FileName), merged.ToArray());

@@ -18,14 +18,15 @@ internal sealed class ProblemFlags
     public Option<string> Operator { get; } = new("--operator") { Description = "gaussian | symmetric-gaussian | rademacher | rank-one | entry-sampling | fresh", DefaultValueFactory = _ => "gaussian" };
     public Option<double?> P { get; } = new("--p") { Description = "Entry sampling: observation probability (default: m/(n1·n2) exactly m entries)" };
     public Option<int> RefreshEvery { get; } = new("--refresh-every") { Description = "Fresh operator: redraw every K iterations", DefaultValueFactory = _ => 10 };
-    public Option<double> Noise { get; } = new("--noise") { Description = "Noise level σ", DefaultValueFactory = _ => 0 };
+    public Option<double> Noise { get; } = new("--noise") { Description = "Noise level σ (absolute; the expected error is about σ·√(r*(n1+n2−r*))/‖M*‖_F)", DefaultValueFactory = _ => 0 };
+    public Option<double?> RelativeNoise { get; } = new("--relative-noise") { Description = "Noise relative to the signal: σ = ν·‖A(M*)‖/√m (ν = 1/SNR; expected error about ν·√(r*(n1+n2−r*)/m))" };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the target (the operator uses seed + 1, the noise seed + 2)", DefaultValueFactory = _ => 1UL };
     public Option<string> Precision { get; } = new("--precision") { Description = "double | float (compute precision)", DefaultValueFactory = _ => "double" };
     public Option<string> Storage { get; } = new("--storage") { Description = "reduced (float32 storage of dense ensembles) | full", DefaultValueFactory = _ => "reduced" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { N1, N2, Rank, Kappa, Spectrum, Symmetric, M, Operator, P, RefreshEvery, Noise, Seed, Precision, Storage })
+        foreach (var option in new Option[] { N1, N2, Rank, Kappa, Spectrum, Symmetric, M, Operator, P, RefreshEvery, Noise, RelativeNoise, Seed, Precision, Storage })
             command.Add(option);
     }
 
@@ -48,6 +49,7 @@ internal sealed class ProblemFlags
         P = parse.GetValue(P),
         RefreshEvery = parse.GetValue(RefreshEvery),
         Noise = parse.GetValue(Noise),
+        RelativeNoise = parse.GetValue(RelativeNoise),
         Seed = parse.GetValue(Seed),
         Precision = parse.GetValue(Precision)!.ToLowerInvariant(),
         Storage = parse.GetValue(Storage)!.ToLowerInvariant(),

@@ -37,14 +37,14 @@ internal static class SweepCommand
         {
             var output = new Output(stdout, stderr, parse.GetValue(Cli.Quiet), parse.GetValue(Cli.Json));
             // Parallelism comes from running trials at once: one BLAS thread per trial unless asked.
-            int threadsPerTrial = parse.GetResult(Cli.Threads) is { Implicit: false } ? parse.GetValue(Cli.Threads) : 1;
+            int threadsPerTrial = Cli.Given(parse, Cli.Threads) ? parse.GetValue(Cli.Threads) : 1;
             if (threadsPerTrial < 1) throw new ArgumentException($"--threads must be at least 1 (got {threadsPerTrial})");
             int workers = parse.GetValue(parallel) ?? Math.Max(1, Environment.ProcessorCount / threadsPerTrial);
             if (workers < 1) throw new ArgumentException($"--parallel must be at least 1 (got {workers})");
             SweepGrid sweep;
             if (parse.GetValue(grid) is { } file)
             {
-                if (shorthand.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                if (shorthand.FirstOrDefault(o => Cli.Given(parse, o)) is { } given)
                     throw new ArgumentException($"{given.Name} is shorthand for a grid; with --grid, set it in the file");
                 sweep = SweepGrid.Load(file);
             }
@@ -58,7 +58,7 @@ internal static class SweepCommand
             var planned = sweep.Plan();
             var mine = part is { } p ? Sharding.Select(planned, p) : planned;
             string outDir = parse.GetValue(Cli.Out)!;
-            Directory.CreateDirectory(outDir);
+            using var folder = OutputFolder.Open(outDir); // locked: a second msense on the same folder is refused
             BlasThreads.Count = threadsPerTrial;
             using var log = TrialLog.Open(Path.Combine(outDir, TrialLog.FileName), sweep.Id, parse.GetValue(resume), output.Say);
             SweepResults.WriteBytes(Path.Combine(outDir, SweepFiles.Grid), Encoding.UTF8.GetBytes(SweepFiles.GridJson(sweep, part)));
@@ -76,11 +76,11 @@ internal static class SweepCommand
             if (part is { } shardSpec)
             {
                 output.Say($"shard {shardSpec}: {recordedNow} of {mine.Count} trials recorded in {Path.Combine(outDir, TrialLog.FileName)}; combine the shards with msense merge");
-                return Task.FromResult(report.Cancelled ? ExitCodes.Interrupted : ExitCodes.Success);
+                return Task.FromResult(report.Cancelled ? Cli.CancelledCode : ExitCodes.Success);
             }
             var summary = SweepResults.Summarize(sweep, planned, TrialLog.Read(Path.Combine(outDir, TrialLog.FileName), output.Say), output.Say);
             Finish(summary, outDir, output);
-            return Task.FromResult(report.Cancelled ? ExitCodes.Interrupted : ExitCodes.Success);
+            return Task.FromResult(report.Cancelled ? Cli.CancelledCode : ExitCodes.Success);
         });
         return command;
     }

@@ -30,6 +30,7 @@ internal abstract class Experiment
         new Robustness(),
         new AgnComparison(),
         new ScaledSgdVersusSgd(),
+        new PhaseTransition(),
     ];
 
     /// <summary>The relative-error curve of a run as a series (x = iteration).</summary>

@@ -136,6 +136,9 @@ internal sealed record ProblemConfig
     /// <summary>Standard deviation σ of the additive measurement noise (default 0).</summary>
     public double Noise { get; set; }
 
+    /// <summary>Noise relative to the signal, σ = ν·‖A(M*)‖/√m (ν = 1/SNR); null (default) for the absolute <see cref="Noise"/>.</summary>
+    public double? RelativeNoise { get; set; }
+
     /// <summary>Seed of the target M* (default 1); null for bundles.</summary>
     public ulong? Seed { get; set; } = 1;
 
@@ -229,7 +232,10 @@ internal sealed record ProblemConfig
             "fresh" => MeasurementOperators.Fresh<T>(n1, n2, m, r.RefreshEvery!.Value, opSeed),
             var other => throw new ArgumentException($"operator: unknown operator '{other}'"),
         };
-        var problem = SensingProblem.Create(target, op, r.Noise, r.NoiseSeed!.Value);
+        if (r.RelativeNoise is not null && r.Noise > 0) throw new ArgumentException("give either noise or relative_noise, not both");
+        var problem = r.RelativeNoise is { } relative
+            ? SensingProblem.CreateWithRelativeNoise(target, op, relative, r.NoiseSeed!.Value)
+            : SensingProblem.Create(target, op, r.Noise, r.NoiseSeed!.Value);
         return (problem, null, r with { M = op.Count, OperatorName = op.Name });
     }
 

@@ -88,6 +88,9 @@ internal static class SweepFigure
             plot.YLabel(Label(grid.Axes[y].Name));
             var bar = plot.Add.ColorBar(new RateScale());
             bar.Label = $"success rate (fraction of {grid.Trials} trials{(grid.Axes.Count > 2 ? ", other axes pooled" : "")})";
+            var barTicks = new ScottPlot.TickGenerators.NumericManual();
+            for (int k = 0; k <= 4; k++) barTicks.AddMajor(k / 4.0, (k / 4.0).ToString("0.##", CultureInfo.InvariantCulture));
+            bar.Axis.TickGenerator = barTicks;
             plot.Axes.SetLimits(left.Min(), right.Max(), -0.5, rates.GetLength(0) - 0.5);
         }
         else

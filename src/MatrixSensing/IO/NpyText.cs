@@ -25,6 +25,14 @@ internal static class NpyText
         if (root is not Dictionary<string, object?> dict || dict.GetValueOrDefault("descr") is not string descr
             || dict.GetValueOrDefault("shape") is not NpyHeader.LiteralParser.Sequence shape)
             throw NpyFormatException.At(location, $"'{name}' must be a string such as 'C' or 'F'");
+        // Bytes of the text as a uint8 array (what a writer without string dtypes produces) are read as ASCII too.
+        if (descr == "|u1" && shape.Items.Count == 1 && shape.Items[0] is long n and >= 1 and <= 64)
+        {
+            var raw = new byte[n];
+            if (NpyReader.ReadAtMost(data, raw) < n) throw NpyFormatException.At(location, $"truncated: '{name}' should hold {n} bytes");
+            return Encoding.ASCII.GetString(raw);
+        }
+
         bool scalar = shape.Items.Count == 0 || (shape.Items.Count == 1 && shape.Items[0] is 1L);
         bool unicode = descr.Length > 2 && descr[1] == 'U' && descr[0] is '<' or '>' or '=';
         bool bytes = descr.Length > 2 && descr[1] == 'S' && descr[0] == '|';

@@ -252,34 +252,20 @@ public static class ProblemBundle
     }
 
     /// <summary>
-    /// A <see cref="LowRankTarget{T}"/> from a dense matrix: its SVD truncated where σ_k ≤ tolerance·σ₁, so error metrics
+    /// A <see cref="LowRankTarget{T}"/> from a dense matrix: its SVD truncated where σ_k ≤ cut-off·σ₁ (by default
+    /// max(n1, n2)·ε of <typeparamref name="T"/>; see <see cref="LowRankTarget.FromMatrix{T}"/>), so error metrics
     /// exist for problems whose ground truth came as a plain array.
     /// </summary>
     /// <param name="columnMajor">The n1×n2 matrix.</param>
     /// <param name="rows">n1.</param>
     /// <param name="columns">n2.</param>
     /// <param name="symmetric">Treat it as symmetric PSD (factors from the eigen-decomposition).</param>
-    /// <param name="tolerance">The relative cutoff: singular values at most tolerance·σ₁ are dropped (default 1e-12, right for float64 data).</param>
-    public static LowRankTarget<T> TargetFromMatrix<T>(T[] columnMajor, int rows, int columns, bool symmetric, double tolerance = 1e-12) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="relativeCutoff">The rank cut-off relative to σ₁; null for the default of <typeparamref name="T"/>.</param>
+    public static LowRankTarget<T> TargetFromMatrix<T>(T[] columnMajor, int rows, int columns, bool symmetric, double? relativeCutoff = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(columnMajor);
-        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(columnMajor))
-            throw new ArgumentException("M_star contains NaN or infinity.", nameof(columnMajor));
-        int k = Math.Min(rows, columns);
-        var s = new T[k];
-        var u = new T[rows * k];
-        var vt = new T[k * columns];
-        new SvdWorkspace<T>(rows, columns).Decompose(columnMajor, rows, s, u, rows, vt, k);
-        if (!(s[0] > T.Zero)) throw new ArgumentException("M_star is zero; relative errors against it are undefined.", nameof(columnMajor));
-        int rank = 0;
-        while (rank < k && s[rank] > T.CreateTruncating(tolerance) * s[0]) rank++;
-        var left = new Matrix<T>(rows, rank, u[..(rows * rank)]);
-        if (symmetric) return LowRankTarget.FromFactors(left, left, s[..rank]);
-        var right = new Matrix<T>(columns, rank);
-        for (int j = 0; j < rank; j++)
-            for (int i = 0; i < columns; i++)
-                right[i, j] = vt[j + i * k];
-        return LowRankTarget.FromFactors(left, right, s[..rank]);
+        return LowRankTarget.FromMatrix<T>(columnMajor, rows, columns, symmetric, relativeCutoff);
     }
 
     /// <summary>The ground truth from 'M_star' (n1×n2), or null without one.</summary>
@@ -289,19 +275,10 @@ public static class ProblemBundle
         if (!entries.TryGetValue("M_star", out var mStar)) return null;
         if (mStar.Rank != 2 || mStar.Shape[0] != n1 || mStar.Shape[1] != n2)
             throw new NpyFormatException($"{path}: 'M_star' must be {n1}×{n2}; got {mStar}.");
-        return TargetFromMatrix(mStar.ToColumnMajor<T>(), n1, n2, symmetric, mStar.ElementType == NpyElementType.Float64 ? 1e-12 : RankTolerance(mStar.ElementType, n1, n2));
+        // The rank cut-off follows the precision M_star was stored in, not the one it is computed in.
+        double? cutoff = mStar.ElementType is NpyElementType.Float32 or NpyElementType.Float16 ? LowRankTarget.RankCutoff<float>(n1, n2) : null;
+        return TargetFromMatrix(mStar.ToColumnMajor<T>(), n1, n2, symmetric, cutoff);
     }
-
-    /// <summary>
-    /// The relative cutoff σ_k/σ₁ below which singular values of a matrix stored in <paramref name="type"/> are
-    /// rounding, not signal: max(n1, n2)·ε of the element type (NumPy's <c>matrix_rank</c> default).
-    /// </summary>
-    private static double RankTolerance(NpyElementType type, int rows, int columns) => Math.Max(rows, columns) * type switch
-    {
-        NpyElementType.Float16 => 9.77e-4,
-        NpyElementType.Float32 => 1.19e-7,
-        _ => 2.22e-16,
-    };
 
     private static Initialization? Factors<T>(IReadOnlyDictionary<string, NpyArray> entries, bool symmetric, int n1, int n2, string path)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -15,6 +15,9 @@ namespace MatrixSensing.Interop;
 /// <param name="Reason">Why, in one sentence.</param>
 public sealed record OpenBlasCoreSelection(string? Detected, string? Chosen, string Reason)
 {
+    /// <summary>True when an <c>OPENBLAS_CORETYPE</c> from the environment decided the core.</summary>
+    public bool PinnedByUser { get; init; }
+
     /// <summary>The environment variable OpenBLAS reads, once, when it is loaded.</summary>
     public const string CoreTypeVariable = "OPENBLAS_CORETYPE";
 
@@ -47,7 +50,7 @@ public sealed record OpenBlasCoreSelection(string? Detected, string? Chosen, str
     {
         string? user = NativeC.GetEnvironment(CoreTypeVariable);
         if (!string.IsNullOrWhiteSpace(user))
-            return new(null, null, $"{CoreTypeVariable}={user} is set in the environment; OpenBLAS uses it");
+            return new(null, null, $"{CoreTypeVariable}={user} is set in the environment; OpenBLAS uses it") { PinnedByUser = true };
         if (!enabled)
         {
             string how = IsOptOut(Environment.GetEnvironmentVariable(OptOutVariable))
@@ -130,8 +133,7 @@ public sealed record OpenBlasCoreSelection(string? Detected, string? Chosen, str
                 : this with { Reason = $"asked for {Chosen} but OpenBLAS runs {active} (it was initialized earlier, or maps {Chosen} to its best compiled-in kernels): {Reason}" };
         }
         // Nobody interfered: what runs is what OpenBLAS picked (unless the user pinned it).
-        bool pinned = Reason.StartsWith(CoreTypeVariable, StringComparison.Ordinal);
-        return Detected is null && !pinned ? this with { Detected = active } : this;
+        return Detected is null && !PinnedByUser ? this with { Detected = active } : this;
     }
 
     /// <summary>One line for <c>msense info</c>.</summary>

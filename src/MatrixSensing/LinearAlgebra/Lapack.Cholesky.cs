@@ -46,12 +46,18 @@ public static unsafe partial class Lapack
         routine = Checks.IsDouble<T>() ? "LAPACKE_dpotrf_work" : "LAPACKE_spotrf_work";
         if (n == 0) return 0;
         NativeLibraries.EnsureLoaded();
-        fixed (T* pa = a)
+        // At a fixed alignment, so the result does not depend on where the caller's matrix sits (AlignedScratch).
+        var packed = AlignedScratch.Rent<T>(0, n * n);
+        AlignedScratch.Pack<T>(a, n, n, lda, packed);
+        int info;
+        fixed (T* pa = packed)
         {
-            if (Checks.IsDouble<T>()) return Lapacke.LAPACKE_dpotrf_work(ColMajor, (byte)'L', n, (double*)pa, lda);
-            if (Checks.IsSingle<T>()) return Lapacke.LAPACKE_spotrf_work(ColMajor, (byte)'L', n, (float*)pa, lda);
-            throw Checks.Unsupported<T>();
+            if (Checks.IsDouble<T>()) info = Lapacke.LAPACKE_dpotrf_work(ColMajor, (byte)'L', n, (double*)pa, n);
+            else if (Checks.IsSingle<T>()) info = Lapacke.LAPACKE_spotrf_work(ColMajor, (byte)'L', n, (float*)pa, n);
+            else throw Checks.Unsupported<T>();
         }
+        AlignedScratch.Unpack<T>(packed, n, n, lda, a);
+        return info;
     }
 
     /// <summary>Solves A·X = B in place of B, given the Cholesky factor L of A from <see cref="CholeskyFactor{T}"/>.</summary>

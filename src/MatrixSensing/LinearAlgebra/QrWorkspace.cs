@@ -10,7 +10,7 @@ namespace MatrixSensing.LinearAlgebra;
 public sealed unsafe class QrWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _tau;
-    private readonly T[] _work;
+    private readonly int _workLength;
 
     /// <summary>Sizes a workspace for m×n inputs.</summary>
     /// <param name="rows">m, rows of the matrices factored.</param>
@@ -22,7 +22,7 @@ public sealed unsafe class QrWorkspace<T> where T : unmanaged, IFloatingPointIee
         Rows = rows;
         Columns = columns;
         _tau = new T[Math.Min(rows, columns)];
-        _work = new T[Math.Max(Query(orgqr: false), rows >= columns ? Query(orgqr: true) : 1)];
+        _workLength = Math.Max(Query(orgqr: false), rows >= columns ? Query(orgqr: true) : 1);
     }
 
     /// <summary>m, rows of the matrices factored.</summary>
@@ -43,13 +43,18 @@ public sealed unsafe class QrWorkspace<T> where T : unmanaged, IFloatingPointIee
     {
         a = Checks.Matrix(a, Rows, Columns, lda);
         NativeLibraries.EnsureLoaded();
-        int info;
-        fixed (T* pa = a, pt = _tau, pw = _work)
+        int info, m = Rows;
+        // At a fixed alignment, so the result does not depend on where the caller's matrix sits (AlignedScratch).
+        var packed = AlignedScratch.Rent<T>(0, Rows * Columns);
+        var work = AlignedScratch.Rent<T>(1, _workLength);
+        AlignedScratch.Pack<T>(a, Rows, Columns, lda, packed);
+        fixed (T* pa = packed, pt = _tau, pw = work)
         {
-            if (Checks.IsDouble<T>()) info = Lapacke.LAPACKE_dgeqrf_work(Lapack.ColMajor, Rows, Columns, (double*)pa, lda, (double*)pt, (double*)pw, _work.Length);
-            else if (Checks.IsSingle<T>()) info = Lapacke.LAPACKE_sgeqrf_work(Lapack.ColMajor, Rows, Columns, (float*)pa, lda, (float*)pt, (float*)pw, _work.Length);
+            if (Checks.IsDouble<T>()) info = Lapacke.LAPACKE_dgeqrf_work(Lapack.ColMajor, Rows, Columns, (double*)pa, m, (double*)pt, (double*)pw, _workLength);
+            else if (Checks.IsSingle<T>()) info = Lapacke.LAPACKE_sgeqrf_work(Lapack.ColMajor, Rows, Columns, (float*)pa, m, (float*)pt, (float*)pw, _workLength);
             else throw Checks.Unsupported<T>();
         }
+        AlignedScratch.Unpack<T>(packed, Rows, Columns, lda, a);
         LapackErrors.Check(info, Checks.IsDouble<T>() ? "LAPACKE_dgeqrf_work" : "LAPACKE_sgeqrf_work", LapackErrors.Failure.NoConvergence);
     }
 
@@ -61,13 +66,17 @@ public sealed unsafe class QrWorkspace<T> where T : unmanaged, IFloatingPointIee
         RequireTall();
         a = Checks.Matrix(a, Rows, Columns, lda);
         NativeLibraries.EnsureLoaded();
-        int info;
-        fixed (T* pa = a, pt = _tau, pw = _work)
+        int info, m = Rows;
+        var packed = AlignedScratch.Rent<T>(0, Rows * Columns);
+        var work = AlignedScratch.Rent<T>(1, _workLength);
+        AlignedScratch.Pack<T>(a, Rows, Columns, lda, packed);
+        fixed (T* pa = packed, pt = _tau, pw = work)
         {
-            if (Checks.IsDouble<T>()) info = Lapacke.LAPACKE_dorgqr_work(Lapack.ColMajor, Rows, Columns, Columns, (double*)pa, lda, (double*)pt, (double*)pw, _work.Length);
-            else if (Checks.IsSingle<T>()) info = Lapacke.LAPACKE_sorgqr_work(Lapack.ColMajor, Rows, Columns, Columns, (float*)pa, lda, (float*)pt, (float*)pw, _work.Length);
+            if (Checks.IsDouble<T>()) info = Lapacke.LAPACKE_dorgqr_work(Lapack.ColMajor, Rows, Columns, Columns, (double*)pa, m, (double*)pt, (double*)pw, _workLength);
+            else if (Checks.IsSingle<T>()) info = Lapacke.LAPACKE_sorgqr_work(Lapack.ColMajor, Rows, Columns, Columns, (float*)pa, m, (float*)pt, (float*)pw, _workLength);
             else throw Checks.Unsupported<T>();
         }
+        AlignedScratch.Unpack<T>(packed, Rows, Columns, lda, a);
         LapackErrors.Check(info, Checks.IsDouble<T>() ? "LAPACKE_dorgqr_work" : "LAPACKE_sorgqr_work", LapackErrors.Failure.NoConvergence);
     }
 

@@ -20,8 +20,7 @@ public enum SvdAlgorithm
 /// </summary>
 public sealed unsafe class SvdWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[] _a;
-    private readonly T[] _work;
+    private readonly int _workLength;
     private readonly int[] _iwork;
 
     /// <summary>Sizes a workspace for m×n inputs.</summary>
@@ -35,10 +34,8 @@ public sealed unsafe class SvdWorkspace<T> where T : unmanaged, IFloatingPointIe
         Rows = rows;
         Columns = columns;
         Algorithm = algorithm;
-        _a = GC.AllocateUninitializedArray<T>(rows * columns, pinned: true);
         _iwork = new int[8 * Rank];
-        int lwork = Math.Max(Query(computeVectors: true), Query(computeVectors: false));
-        _work = GC.AllocateUninitializedArray<T>(lwork, pinned: true);
+        _workLength = Math.Max(Query(computeVectors: true), Query(computeVectors: false));
     }
 
     /// <summary>m, rows of the matrices this workspace decomposes.</summary>
@@ -81,16 +78,24 @@ public sealed unsafe class SvdWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <param name="info">LAPACK's info; positive when the iteration failed to converge.</param>
     public bool TryDecompose(ReadOnlySpan<T> a, int lda, Span<T> s, Span<T> u, int ldu, Span<T> vt, int ldvt, out int info)
     {
-        Load(a, lda);
         Checks.Length<T>(s, Rank);
         u = Checks.Matrix(u, Rows, Rank, ldu);
         vt = Checks.Matrix(vt, Rank, Columns, ldvt);
         Checks.NoOverlap<T>(u, vt, nameof(u), nameof(vt));
         Checks.NoOverlap<T>(s, u, nameof(s), nameof(u));
         Checks.NoOverlap<T>(s, vt, nameof(s), nameof(vt));
-        fixed (T* ps = s, pu = u, pvt = vt)
-            info = Call((byte)'S', ps, pu, ldu, pvt, ldvt, _work.Length);
-        return Finish(info);
+        var input = Load(a, lda);
+        // Outputs at a fixed alignment too: gesdd computes in U and Vᵀ (AlignedScratch).
+        var values = AlignedScratch.Rent<T>(2, Rank);
+        var left = AlignedScratch.Rent<T>(3, Rows * Rank);
+        var right = AlignedScratch.Rent<T>(4, Rank * Columns);
+        fixed (T* pa = input, ps = values, pu = left, pvt = right)
+            info = Call((byte)'S', pa, ps, pu, Rows, pvt, Rank, _workLength);
+        if (!Finish(info)) return false;
+        values.CopyTo(s);
+        AlignedScratch.Unpack<T>(left, Rows, Rank, ldu, u);
+        AlignedScratch.Unpack<T>(right, Rank, Columns, ldvt, vt);
+        return true;
     }
 
     /// <summary>Computes only the singular values (descending) of an m×n matrix.</summary>
@@ -99,13 +104,15 @@ public sealed unsafe class SvdWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <param name="s">Singular values, written in descending order.</param>
     public void SingularValues(ReadOnlySpan<T> a, int lda, Span<T> s)
     {
-        Load(a, lda);
         Checks.Length<T>(s, Rank);
+        var input = Load(a, lda);
+        var values = AlignedScratch.Rent<T>(2, Rank);
         T dummy = default;
         int info;
-        fixed (T* ps = s)
-            info = Call((byte)'N', ps, &dummy, 1, &dummy, 1, _work.Length);
+        fixed (T* pa = input, ps = values)
+            info = Call((byte)'N', pa, ps, &dummy, 1, &dummy, 1, _workLength);
         if (!Finish(info)) throw LapackErrors.Create(info, RoutineName, LapackErrors.Failure.NoConvergence);
+        values.CopyTo(s);
     }
 
     private string RoutineName => (Algorithm, Checks.IsDouble<T>()) switch
@@ -116,13 +123,15 @@ public sealed unsafe class SvdWorkspace<T> where T : unmanaged, IFloatingPointIe
         _ => "LAPACKE_sgesvd_work",
     };
 
-    private void Load(ReadOnlySpan<T> a, int lda)
+    /// <summary>The input packed into this thread's aligned scratch (gesdd overwrites its input).</summary>
+    private Span<T> Load(ReadOnlySpan<T> a, int lda)
     {
         a = Checks.Matrix(a, Rows, Columns, lda);
-        for (int j = 0; j < Columns; j++)
-            a.Slice(j * lda, Rows).CopyTo(_a.AsSpan(j * Rows, Rows));
-        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(_a))
+        var packed = AlignedScratch.Rent<T>(0, Rows * Columns);
+        AlignedScratch.Pack(a, Rows, Columns, lda, packed);
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(packed))
             throw new ArgumentException("The matrix contains NaN or infinity; an SVD of it is undefined.", nameof(a));
+        return packed;
     }
 
     private bool Finish(int info)
@@ -134,20 +143,19 @@ public sealed unsafe class SvdWorkspace<T> where T : unmanaged, IFloatingPointIe
     private int Query(bool computeVectors)
     {
         T size = default, dummy = default;
-        int info = Call(computeVectors ? (byte)'S' : (byte)'N', &dummy, &dummy, Rows, &dummy, Rank, -1, &size);
+        int info = Call(computeVectors ? (byte)'S' : (byte)'N', &dummy, &dummy, &dummy, Rows, &dummy, Rank, -1, &size);
         LapackErrors.Check(info, RoutineName, LapackErrors.Failure.NoConvergence);
         return Math.Max(1, int.CreateSaturating(T.Ceiling(size)));
     }
 
-    private int Call(byte job, T* s, T* u, int ldu, T* vt, int ldvt, int lwork, T* workOverride = null)
+    private int Call(byte job, T* a, T* s, T* u, int ldu, T* vt, int ldvt, int lwork, T* workOverride = null)
     {
         NativeLibraries.EnsureLoaded();
-        fixed (T* pa = _a, pw = _work)
+        var scratch = lwork == -1 ? default : AlignedScratch.Rent<T>(1, lwork);
+        fixed (T* pw = scratch)
         fixed (int* pi = _iwork)
         {
             T* work = workOverride != null ? workOverride : pw;
-            T dummyA = default;
-            T* a = lwork == -1 ? &dummyA : pa;
             int m = Rows, n = Columns;
             if (Algorithm == SvdAlgorithm.DivideAndConquer)
             {

@@ -9,7 +9,7 @@ namespace MatrixSensing.LinearAlgebra;
 /// </summary>
 public sealed unsafe class SymmetricEigenWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[] _work;
+    private readonly int _workLength;
     private readonly int[] _iwork;
 
     /// <summary>Sizes a workspace for n×n matrices.</summary>
@@ -23,7 +23,7 @@ public sealed unsafe class SymmetricEigenWorkspace<T> where T : unmanaged, IFloa
         int isize = 0;
         int info = Call(&dummy, order, &dummy, &size, -1, &isize, -1);
         LapackErrors.Check(info, RoutineName, LapackErrors.Failure.NoConvergence);
-        _work = new T[Math.Max(1, int.CreateSaturating(T.Ceiling(size)))];
+        _workLength = Math.Max(1, int.CreateSaturating(T.Ceiling(size)));
         _iwork = new int[Math.Max(1, isize)];
     }
 
@@ -43,11 +43,18 @@ public sealed unsafe class SymmetricEigenWorkspace<T> where T : unmanaged, IFloa
         a = Checks.Matrix(a, Order, Order, lda);
         Checks.Length<T>(eigenvalues, Order);
         Checks.NoOverlap<T>(eigenvalues, a, nameof(eigenvalues), nameof(a));
-        int info;
-        fixed (T* pa = a, pw = eigenvalues, work = _work)
+        int info, n = Order;
+        // At a fixed alignment, so the result does not depend on where the caller's buffers sit (AlignedScratch).
+        var packed = AlignedScratch.Rent<T>(0, n * n);
+        var values = AlignedScratch.Rent<T>(1, n);
+        var work = AlignedScratch.Rent<T>(2, _workLength);
+        AlignedScratch.Pack<T>(a, n, n, lda, packed);
+        fixed (T* pa = packed, pw = values, pwork = work)
         fixed (int* iwork = _iwork)
-            info = Call(pa, lda, pw, work, _work.Length, iwork, _iwork.Length);
+            info = Call(pa, n, pw, pwork, _workLength, iwork, _iwork.Length);
         LapackErrors.Check(info, RoutineName, LapackErrors.Failure.NoConvergence);
+        AlignedScratch.Unpack<T>(packed, n, n, lda, a);
+        values.CopyTo(eigenvalues);
     }
 
     private static string RoutineName => Checks.IsDouble<T>() ? "LAPACKE_dsyevd_work" : "LAPACKE_ssyevd_work";

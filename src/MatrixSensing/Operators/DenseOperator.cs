@@ -7,13 +7,16 @@ namespace MatrixSensing.Operators;
 /// <summary>
 /// An operator given by its m × n1n2 matrix, one measurement per row: row i is vec(A_i) with column-major vec.
 /// Every pass streams the whole matrix, so this is the costly, general route; generated ensembles derive from it.
-/// A solver iteration streams it once: the residual and the adjoint are fused, two threads each take half the rows.
+/// A solver iteration streams it once: the residual and the adjoint are fused in one pass of our own kernels
+/// (fixed summation order, fixed chunks over the threads), so results are bit-identical for a given machine,
+/// seed and size whatever the thread count and wherever the buffers sit.
 /// </summary>
 /// <typeparam name="T">Compute and storage precision.</typeparam>
 public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _matrix; // column-major N×m: column i is vec(A_i)
     private readonly string _name;
+    private readonly StoredRowPass<T> _pass;
 
     /// <summary>Wraps a user-given measurement matrix (not copied).</summary>
     /// <param name="rows">n1.</param>
@@ -38,6 +41,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
         if (!TensorPrimitives.IsFiniteAll<T>(measurementMatrix))
             throw new ArgumentException($"The measurement matrix contains NaN or infinity (first at index {IndexOfNonFinite(measurementMatrix)}).", nameof(measurementMatrix));
         _matrix = measurementMatrix;
+        _pass = new StoredRowPass<T>(measurementMatrix, count, rows * columns);
     }
 
     /// <inheritdoc/>
@@ -53,12 +57,10 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     protected ReadOnlySpan<T> MeasurementMatrix => _matrix;
 
     /// <inheritdoc/>
-    protected override void ApplyCore(ReadOnlySpan<T> z, Span<T> result) =>
-        Blas.Gemv(Transpose.Transposed, RowLength, Count, T.One, _matrix, RowLength, z, T.Zero, result);
+    protected override void ApplyCore(ReadOnlySpan<T> z, Span<T> result) => _pass.Forward(z, result);
 
     /// <inheritdoc/>
-    protected override void ApplyAdjointCore(ReadOnlySpan<T> residual, Span<T> result) =>
-        Blas.Gemv(Transpose.None, RowLength, Count, T.One, _matrix, RowLength, residual, T.Zero, result);
+    protected override void ApplyAdjointCore(ReadOnlySpan<T> residual, Span<T> result) => _pass.Adjoint(residual, result);
 
     /// <inheritdoc/>
     protected override OperatorWorkspace<T> CreateWorkspaceCore(int rank, int maxBatch) => new DenseWorkspace(this, rank, maxBatch);
@@ -68,7 +70,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     {
         var ws = (DenseWorkspace)workspace;
         FormProduct(u, v, ws.Rank, ws.Dense);
-        ws.Pass.Forward(ws.Dense, result);
+        _pass.Forward(ws.Dense, result);
     }
 
     /// <inheritdoc/>
@@ -77,7 +79,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     {
         var ws = (DenseWorkspace)workspace;
         FormProduct(u, v, ws.Rank, ws.Dense);
-        ws.Pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient);
+        _pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient, ws.Partials);
         FactorProducts(ws.Gradient, u, v, ws.Rank, gv, gtu);
     }
 
@@ -94,21 +96,15 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
     {
         var ws = (DenseWorkspace)workspace;
         FormProduct(u, v, ws.Rank, ws.Dense);
-        int n = RowLength;
-        for (int k = 0; k < rows.Length; k++)
-            result[k] = TensorPrimitives.Dot<T>(_matrix.AsSpan(rows[k] * n, n), ws.Dense);
+        _pass.ForwardRows(rows, ws.Dense, result);
     }
 
     /// <inheritdoc/>
     protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
     {
         var ws = (DenseWorkspace)workspace;
-        Span<T> g = ws.Dense;
-        g.Clear();
-        int n = RowLength;
-        for (int k = 0; k < rows.Length; k++)
-            TensorPrimitives.MultiplyAdd<T>(_matrix.AsSpan(rows[k] * n, n), residual[k], g, g);
-        FactorProducts(g, u, v, ws.Rank, gv, gtu);
+        _pass.AdjointRows(rows, residual, ws.Dense);
+        FactorProducts(ws.Dense, u, v, ws.Rank, gv, gtu);
     }
 
     /// <summary>dense ← U·Vᵀ (n1×n2).</summary>
@@ -136,7 +132,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
         return -1;
     }
 
-    /// <summary>Workspace of the dense route: one n1×n2 buffer for U·Vᵀ or A*(r).</summary>
+    /// <summary>Workspace of the dense route: n1×n2 buffers for U·Vᵀ and A*(r), and the fused pass's partial sums.</summary>
     protected sealed class DenseWorkspace : OperatorWorkspace<T>
     {
         /// <summary>Allocates the n1×n2 buffer.</summary>
@@ -147,7 +143,7 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
         {
             Dense = new T[owner.RowLength];
             Gradient = new T[owner.RowLength];
-            Pass = new SamePrecisionRowPass<T>(owner._matrix, owner.Count, owner.RowLength);
+            Partials = new T[owner._pass.PartialsLength];
         }
 
         /// <summary>n1·n2 scratch.</summary>
@@ -156,6 +152,6 @@ public class DenseOperator<T> : MeasurementOperator<T> where T : unmanaged, IFlo
         /// <summary>n1·n2 buffer for A*(r) in the fused pass.</summary>
         public T[] Gradient { get; }
 
-        internal RowPass<T> Pass { get; }
+        internal T[] Partials { get; }
     }
 }

@@ -146,10 +146,20 @@ public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : 
         Pass(EntrySamplingPass<T>.PassMode.Fused, u, v, measurements, residual, (Scratch)workspace, gv, gtu);
 
     /// <inheritdoc/>
-    protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
+    protected override unsafe void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
     {
+        var ws = (Scratch)workspace;
+        int h = ws.Rank, hp = ws.Stride, n1 = Rows, n2 = Columns;
+        if (UsePaddedRows(rows.Length))
+        {
+            ToPaddedRowMajor(u, n1, h, hp, ws.Ut);
+            ToPaddedRowMajor(v, n2, h, hp, ws.Vt);
+            fixed (T* ut = ws.Ut, vt = ws.Vt)
+                for (int b = 0; b < rows.Length; b++)
+                    result[b] = _scale * EntrySamplingPass<T>.Dot(ut + (long)_row[rows[b]] * hp, vt + (long)_column[rows[b]] * hp, hp);
+            return;
+        }
         // Straight from the column-major factors: O(h) per measurement, nothing of size n1 or n2 touched.
-        int h = workspace.Rank, n1 = Rows, n2 = Columns;
         for (int b = 0; b < rows.Length; b++)
         {
             int i = _row[rows[b]], j = _column[rows[b]];
@@ -160,10 +170,29 @@ public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : 
     }
 
     /// <inheritdoc/>
-    protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
+    protected override unsafe void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
     {
+        var ws = (Scratch)workspace;
+        int h = ws.Rank, hp = ws.Stride, n1 = Rows, n2 = Columns;
+        if (UsePaddedRows(rows.Length))
+        {
+            ToPaddedRowMajor(u, n1, h, hp, ws.Ut);
+            ToPaddedRowMajor(v, n2, h, hp, ws.Vt);
+            ws.GVt.AsSpan().Clear();
+            ws.GtUt.AsSpan().Clear();
+            fixed (T* ut = ws.Ut, vt = ws.Vt, gvt = ws.GVt, gtut = ws.GtUt)
+                for (int b = 0; b < rows.Length; b++)
+                {
+                    long i = _row[rows[b]] * (long)hp, j = _column[rows[b]] * (long)hp;
+                    T c = _scale * residual[b];
+                    EntrySamplingPass<T>.AddScaled(gvt + i, c, vt + j, hp);
+                    EntrySamplingPass<T>.AddScaled(gtut + j, c, ut + i, hp);
+                }
+            FromPaddedRowMajor(ws.GVt, n1, h, hp, gv);
+            FromPaddedRowMajor(ws.GtUt, n2, h, hp, gtu);
+            return;
+        }
         // One clear of the outputs (they are dense n×h by contract), then O(h) per measurement.
-        int h = workspace.Rank, n1 = Rows, n2 = Columns;
         gv.Clear();
         gtu.Clear();
         for (int b = 0; b < rows.Length; b++)
@@ -177,6 +206,13 @@ public sealed class EntrySamplingOperator<T> : MeasurementOperator<T> where T : 
             }
         }
     }
+
+    /// <summary>
+    /// Large batches (validation subsets, big mini-batches) go through the padded row-major copies, where each entry
+    /// reads and writes two contiguous h-vectors; small ones (per-sample SGD) read the column-major factors directly,
+    /// so their cost stays O(batch·h) plus the one clear of the outputs.
+    /// </summary>
+    private bool UsePaddedRows(int batch) => 4L * batch >= (long)Rows + Columns;
 
     private void Pass(EntrySamplingPass<T>.PassMode mode, ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> measurements, Span<T> residual,
         Scratch ws, Span<T> gv, Span<T> gtu)

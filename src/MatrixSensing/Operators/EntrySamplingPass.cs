@@ -75,7 +75,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
     /// <summary>The row pass over the rows of one chunk.</summary>
     internal void RowChunk(int chunk)
     {
-        int w = Vector<T>.Count, hp = _stride;
+        int hp = _stride;
         int[] rowStart = _layout.RowStart, csrColumn = _layout.CsrColumn;
         int[]? measurement = _layout.CsrMeasurement;
         T s = _scale;
@@ -97,9 +97,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
                 }
                 else
                 {
-                    var sum = Vector<T>.Zero;
-                    for (int l = 0; l < hp; l += w) sum = VectorMath.MultiplyAdd(Load(ui + l), Load(vj + l), sum);
-                    T value = s * Vector.Sum(sum);
+                    T value = s * Dot(ui, vj, hp);
                     if (mode == PassMode.Forward)
                     {
                         _r[k] = value;
@@ -110,8 +108,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
                     c = s * value;
                 }
                 _coefficient[q] = c;
-                var cv = new Vector<T>(c);
-                for (int l = 0; l < hp; l += w) Store(gi + l, VectorMath.MultiplyAdd(cv, Load(vj + l), Load(gi + l)));
+                AddScaled(gi, c, vj, hp);
             }
         }
     }
@@ -119,7 +116,7 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
     /// <summary>The column pass over the columns of one chunk: (Gᵀ·U)_j = Σ c_q·u_{i_q}.</summary>
     internal void ColumnChunk(int chunk)
     {
-        int w = Vector<T>.Count, hp = _stride;
+        int hp = _stride;
         int[] columnStart = _layout.ColumnStart, cscRow = _layout.CscRow, position = _layout.CscPosition;
         int first = _layout.ColumnChunks[chunk], last = _layout.ColumnChunks[chunk + 1];
         for (int j = first; j < last; j++)
@@ -128,11 +125,26 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
             new Span<T>(gj, hp).Clear();
             for (int q = columnStart[j]; q < columnStart[j + 1]; q++)
             {
-                T* ui = _ut + (long)cscRow[q] * hp;
-                var cv = new Vector<T>(_coefficient[position[q]]);
-                for (int l = 0; l < hp; l += w) Store(gj + l, VectorMath.MultiplyAdd(cv, Load(ui + l), Load(gj + l)));
+                AddScaled(gj, _coefficient[position[q]], _ut + (long)cscRow[q] * hp, hp);
             }
         }
+    }
+
+    /// <summary>⟨a, b⟩ over one padded row (<paramref name="stride"/> elements, a whole number of vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Dot(T* a, T* b, int stride)
+    {
+        var sum = Vector<T>.Zero;
+        for (int l = 0; l < stride; l += Vector<T>.Count) sum = VectorMath.MultiplyAdd(Load(a + l), Load(b + l), sum);
+        return Vector.Sum(sum);
+    }
+
+    /// <summary>g ← g + c·x over one padded row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddScaled(T* g, T c, T* x, int stride)
+    {
+        var cv = new Vector<T>(c);
+        for (int l = 0; l < stride; l += Vector<T>.Count) Store(g + l, VectorMath.MultiplyAdd(cv, Load(x + l), Load(g + l)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,18 +1,16 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace MatrixSensing.Operators;
 
 /// <summary>
-/// A dense ensemble stored in float32 and applied in float64: BLAS has no mixed-precision GEMV, so the two passes
-/// are vectorized kernels that widen eight floats at a time and stream the matrix once each.
+/// A dense ensemble stored in float32 and applied in float64: BLAS has no mixed-precision GEMV, so the passes run on
+/// the dense engine with a widening element load, streaming half the bytes of a float64 ensemble.
 /// </summary>
 public class MixedPrecisionDenseOperator : MeasurementOperator<double>
 {
     private readonly float[] _matrix; // row i = vec(A_i)
     private readonly string _name;
+    private readonly WidenedRowPass _pass;
 
     /// <summary>Wraps a float32 measurement matrix (not copied); measurement i occupies [i·n1n2, (i+1)·n1n2).</summary>
     /// <param name="rows">n1.</param>
@@ -29,6 +27,7 @@ public class MixedPrecisionDenseOperator : MeasurementOperator<double>
             throw new ArgumentException("The measurement matrix contains NaN or infinity.", nameof(measurementMatrix));
         _matrix = measurementMatrix;
         _name = name;
+        _pass = new WidenedRowPass(measurementMatrix, count, rows * columns);
     }
 
     /// <inheritdoc/>
@@ -37,49 +36,38 @@ public class MixedPrecisionDenseOperator : MeasurementOperator<double>
     /// <inheritdoc/>
     public override long StoredBytes => _matrix.LongLength * sizeof(float);
 
-    private int RowLength => Rows * Columns;
+    /// <inheritdoc/>
+    protected override void ApplyCore(ReadOnlySpan<double> z, Span<double> result) => _pass.Forward(z, result);
 
     /// <inheritdoc/>
-    protected override void ApplyCore(ReadOnlySpan<double> z, Span<double> result)
-    {
-        int n = RowLength;
-        for (int i = 0; i < Count; i++) result[i] = Dot(_matrix.AsSpan(i * n, n), z);
-    }
-
-    /// <inheritdoc/>
-    protected override void ApplyAdjointCore(ReadOnlySpan<double> residual, Span<double> result)
-    {
-        result.Clear();
-        int n = RowLength;
-        for (int i = 0; i < Count; i++) AddScaled(_matrix.AsSpan(i * n, n), residual[i], result);
-    }
+    protected override void ApplyAdjointCore(ReadOnlySpan<double> residual, Span<double> result) => _pass.Adjoint(residual, result);
 
     /// <inheritdoc/>
     protected override OperatorWorkspace<double> CreateWorkspaceCore(int rank, int maxBatch) =>
-        new DenseScratch(this, rank, maxBatch, RowLength, new ReducedPrecisionRowPass(_matrix, Count, RowLength));
+        new DenseScratch<double>(this, rank, maxBatch, _pass);
 
     /// <inheritdoc/>
     protected override void ApplyFactoredCore(ReadOnlySpan<double> u, ReadOnlySpan<double> v, OperatorWorkspace<double> workspace, Span<double> result)
     {
-        var ws = (DenseScratch)workspace;
+        var ws = (DenseScratch<double>)workspace;
         Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
-        ws.Pass.Forward(ws.Dense, result);
+        _pass.Forward(ws.Dense, result);
     }
 
     /// <inheritdoc/>
     protected override void ResidualAndAdjointFactoredCore(ReadOnlySpan<double> u, ReadOnlySpan<double> v, ReadOnlySpan<double> measurements,
         OperatorWorkspace<double> workspace, Span<double> residual, Span<double> gv, Span<double> gtu)
     {
-        var ws = (DenseScratch)workspace;
+        var ws = (DenseScratch<double>)workspace;
         Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
-        ws.Pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient);
+        _pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient, ws.Partials);
         Factored.FactorProducts(ws.Gradient, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
 
     /// <inheritdoc/>
     protected override void AdjointFactoredCore(ReadOnlySpan<double> residual, ReadOnlySpan<double> u, ReadOnlySpan<double> v, OperatorWorkspace<double> workspace, Span<double> gv, Span<double> gtu)
     {
-        var ws = (DenseScratch)workspace;
+        var ws = (DenseScratch<double>)workspace;
         ApplyAdjointCore(residual, ws.Dense);
         Factored.FactorProducts(ws.Dense, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
@@ -87,79 +75,33 @@ public class MixedPrecisionDenseOperator : MeasurementOperator<double>
     /// <inheritdoc/>
     protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<double> u, ReadOnlySpan<double> v, OperatorWorkspace<double> workspace, Span<double> result)
     {
-        var ws = (DenseScratch)workspace;
+        var ws = (DenseScratch<double>)workspace;
         Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
-        int n = RowLength;
-        for (int k = 0; k < rows.Length; k++) result[k] = Dot(_matrix.AsSpan(rows[k] * n, n), ws.Dense);
+        _pass.ForwardRows(rows, ws.Dense, result);
     }
 
     /// <inheritdoc/>
     protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<double> residual, ReadOnlySpan<double> u, ReadOnlySpan<double> v, OperatorWorkspace<double> workspace, Span<double> gv, Span<double> gtu)
     {
-        var ws = (DenseScratch)workspace;
-        Span<double> g = ws.Dense;
-        g.Clear();
-        int n = RowLength;
-        for (int k = 0; k < rows.Length; k++) AddScaled(_matrix.AsSpan(rows[k] * n, n), residual[k], g);
-        Factored.FactorProducts(g, u, v, Rows, Columns, ws.Rank, gv, gtu);
-    }
-
-    /// <summary>Σ a_j·z_j with a in float32, accumulated in float64.</summary>
-    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<double> z)
-    {
-        int i = 0;
-        double sum = 0;
-        if (Vector256.IsHardwareAccelerated && a.Length >= 8)
-        {
-            ref float pa = ref MemoryMarshal.GetReference(a);
-            ref double pz = ref MemoryMarshal.GetReference(z);
-            var acc0 = Vector256<double>.Zero;
-            var acc1 = Vector256<double>.Zero;
-            for (; i <= a.Length - 8; i += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref pa, (nuint)i));
-                acc0 = Vector256.FusedMultiplyAdd(lo, Vector256.LoadUnsafe(ref pz, (nuint)i), acc0);
-                acc1 = Vector256.FusedMultiplyAdd(hi, Vector256.LoadUnsafe(ref pz, (nuint)(i + 4)), acc1);
-            }
-            sum = Vector256.Sum(acc0 + acc1);
-        }
-        for (; i < a.Length; i++) sum += a[i] * z[i];
-        return sum;
-    }
-
-    /// <summary>g ← g + c·a with a in float32.</summary>
-    internal static void AddScaled(ReadOnlySpan<float> a, double c, Span<double> g)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && a.Length >= 8)
-        {
-            ref float pa = ref MemoryMarshal.GetReference(a);
-            ref double pg = ref MemoryMarshal.GetReference(g);
-            var scale = Vector256.Create(c);
-            for (; i <= a.Length - 8; i += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref pa, (nuint)i));
-                Vector256.FusedMultiplyAdd(lo, scale, Vector256.LoadUnsafe(ref pg, (nuint)i)).StoreUnsafe(ref pg, (nuint)i);
-                Vector256.FusedMultiplyAdd(hi, scale, Vector256.LoadUnsafe(ref pg, (nuint)(i + 4))).StoreUnsafe(ref pg, (nuint)(i + 4));
-            }
-        }
-        for (; i < a.Length; i++) g[i] += c * a[i];
+        var ws = (DenseScratch<double>)workspace;
+        _pass.AdjointRows(rows, residual, ws.Dense);
+        Factored.FactorProducts(ws.Dense, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
 }
 
-/// <summary>Workspace of the dense routes: one n1×n2 buffer for U·Vᵀ or A*(r).</summary>
-internal sealed class DenseScratch : OperatorWorkspace<double>
+/// <summary>Workspace of the engine-backed routes: n1×n2 buffers for U·Vᵀ and A*(r), and the fused pass's partial sums.</summary>
+internal sealed class DenseScratch<T> : OperatorWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal DenseScratch(MeasurementOperator<double> owner, int rank, int maxBatch, int rowLength, RowPass<double> pass) : base(owner, rank, maxBatch)
+    internal DenseScratch(MeasurementOperator<T> owner, int rank, int maxBatch, RowPass<T> pass) : base(owner, rank, maxBatch)
     {
-        Dense = new double[rowLength];
-        Gradient = new double[rowLength];
-        Pass = pass;
+        Dense = new T[pass.RowLength];
+        Gradient = new T[pass.RowLength];
+        Partials = new T[pass.PartialsLength];
     }
 
-    internal double[] Dense { get; }
+    internal T[] Dense { get; }
 
-    internal double[] Gradient { get; }
+    internal T[] Gradient { get; }
 
-    internal RowPass<double> Pass { get; }
+    internal T[] Partials { get; }
 }

@@ -1,21 +1,18 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using MatrixSensing.Random;
 
 namespace MatrixSensing.Operators;
 
 /// <summary>
 /// Entries i.i.d. ±1/√m, stored bit-packed (one bit per entry, 64 per word; set bit = +1). A pass reads 1/64 of
-/// the bytes of a float64 ensemble and flips signs with a lookup of lane masks, so it is compute-bound.
+/// the bytes of a float64 ensemble and expands each vector's bits into ±1 lanes with a compare and a select (no
+/// per-bit branches), so it is compute-bound; it runs on the dense engine like the stored ensembles.
 /// </summary>
 /// <typeparam name="T">Compute precision.</typeparam>
 public sealed class RademacherOperator<T> : MeasurementOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private static readonly int Lanes = Vector256<T>.Count;
-    private static readonly Vector256<T>[] SignMasks = BuildSignMasks();
     private readonly ulong[] _bits;
+    private readonly SignRowPass<T> _pass;
     private readonly int _wordsPerRow;
     private readonly T _scale;
 
@@ -30,6 +27,7 @@ public sealed class RademacherOperator<T> : MeasurementOperator<T> where T : unm
         _bits = new ulong[(long)_wordsPerRow * count];
         new RandomStream(seed, 0x5241444DUL).FillRademacherBits(_bits);
         _scale = T.One / T.Sqrt(T.CreateTruncating(count));
+        _pass = new SignRowPass<T>(_bits, count, rows * columns, _scale);
     }
 
     /// <inheritdoc/>
@@ -45,105 +43,53 @@ public sealed class RademacherOperator<T> : MeasurementOperator<T> where T : unm
         ((_bits[measurement * _wordsPerRow + (index >> 6)] >> (index & 63)) & 1) != 0 ? _scale : -_scale;
 
     /// <inheritdoc/>
-    protected override void ApplyCore(ReadOnlySpan<T> z, Span<T> result)
-    {
-        for (int i = 0; i < Count; i++) result[i] = _scale * SignedSum(Row(i), z);
-    }
+    protected override void ApplyCore(ReadOnlySpan<T> z, Span<T> result) => _pass.Forward(z, result);
 
     /// <inheritdoc/>
-    protected override void ApplyAdjointCore(ReadOnlySpan<T> residual, Span<T> result)
-    {
-        result.Clear();
-        for (int i = 0; i < Count; i++) AddSigned(Row(i), _scale * residual[i], result);
-    }
+    protected override void ApplyAdjointCore(ReadOnlySpan<T> residual, Span<T> result) => _pass.Adjoint(residual, result);
 
     /// <inheritdoc/>
-    protected override OperatorWorkspace<T> CreateWorkspaceCore(int rank, int maxBatch) => new Scratch(this, rank, maxBatch);
+    protected override OperatorWorkspace<T> CreateWorkspaceCore(int rank, int maxBatch) => new DenseScratch<T>(this, rank, maxBatch, _pass);
 
     /// <inheritdoc/>
     protected override void ApplyFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
     {
-        var dense = ((Scratch)workspace).Dense;
-        Factored.FormProduct(u, v, Rows, Columns, workspace.Rank, dense);
-        ApplyCore(dense, result);
+        var ws = (DenseScratch<T>)workspace;
+        Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
+        _pass.Forward(ws.Dense, result);
+    }
+
+    /// <inheritdoc/>
+    protected override void ResidualAndAdjointFactoredCore(ReadOnlySpan<T> u, ReadOnlySpan<T> v, ReadOnlySpan<T> measurements, OperatorWorkspace<T> workspace,
+        Span<T> residual, Span<T> gv, Span<T> gtu)
+    {
+        var ws = (DenseScratch<T>)workspace;
+        Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
+        _pass.ResidualAndAdjoint(ws.Dense, measurements, residual, ws.Gradient, ws.Partials);
+        Factored.FactorProducts<T>(ws.Gradient, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
 
     /// <inheritdoc/>
     protected override void AdjointFactoredCore(ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
     {
-        var dense = ((Scratch)workspace).Dense;
-        ApplyAdjointCore(residual, dense);
-        Factored.FactorProducts<T>(dense, u, v, Rows, Columns, workspace.Rank, gv, gtu);
+        var ws = (DenseScratch<T>)workspace;
+        _pass.Adjoint(residual, ws.Dense);
+        Factored.FactorProducts<T>(ws.Dense, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
 
     /// <inheritdoc/>
     protected override void ApplyFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> result)
     {
-        var dense = ((Scratch)workspace).Dense;
-        Factored.FormProduct(u, v, Rows, Columns, workspace.Rank, dense);
-        for (int k = 0; k < rows.Length; k++) result[k] = _scale * SignedSum(Row(rows[k]), dense);
+        var ws = (DenseScratch<T>)workspace;
+        Factored.FormProduct(u, v, Rows, Columns, ws.Rank, ws.Dense);
+        _pass.ForwardRows(rows, ws.Dense, result);
     }
 
     /// <inheritdoc/>
     protected override void AdjointFactoredRowsCore(ReadOnlySpan<int> rows, ReadOnlySpan<T> residual, ReadOnlySpan<T> u, ReadOnlySpan<T> v, OperatorWorkspace<T> workspace, Span<T> gv, Span<T> gtu)
     {
-        var dense = ((Scratch)workspace).Dense;
-        dense.AsSpan().Clear();
-        for (int k = 0; k < rows.Length; k++) AddSigned(Row(rows[k]), _scale * residual[k], dense);
-        Factored.FactorProducts<T>(dense, u, v, Rows, Columns, workspace.Rank, gv, gtu);
-    }
-
-    private ReadOnlySpan<ulong> Row(int i) => _bits.AsSpan(i * _wordsPerRow, _wordsPerRow);
-
-    /// <summary>Σ_j s_j·z_j with s_j = ±1 from the bits: lanes of z get their sign bit flipped by a mask table.</summary>
-    private static T SignedSum(ReadOnlySpan<ulong> bits, ReadOnlySpan<T> z)
-    {
-        int n = z.Length, j = 0;
-        var acc = Vector256<T>.Zero;
-        ref T pz = ref MemoryMarshal.GetReference(z);
-        int groupMask = (1 << Lanes) - 1;
-        for (; j <= n - Lanes; j += Lanes)
-        {
-            int group = (int)(bits[j >> 6] >> (j & 63)) & groupMask;
-            acc += Vector256.Xor(Vector256.LoadUnsafe(ref pz, (nuint)j), SignMasks[group]);
-        }
-        T sum = Vector256.Sum(acc);
-        for (; j < n; j++) sum += ((bits[j >> 6] >> (j & 63)) & 1) != 0 ? z[j] : -z[j];
-        return sum;
-    }
-
-    /// <summary>g ← g + c·s with s_j = ±1 from the bits.</summary>
-    private static void AddSigned(ReadOnlySpan<ulong> bits, T c, Span<T> g)
-    {
-        int n = g.Length, j = 0;
-        var scale = Vector256.Create(c);
-        ref T pg = ref MemoryMarshal.GetReference(g);
-        int groupMask = (1 << Lanes) - 1;
-        for (; j <= n - Lanes; j += Lanes)
-        {
-            int group = (int)(bits[j >> 6] >> (j & 63)) & groupMask;
-            (Vector256.LoadUnsafe(ref pg, (nuint)j) + Vector256.Xor(scale, SignMasks[group])).StoreUnsafe(ref pg, (nuint)j);
-        }
-        for (; j < n; j++) g[j] += ((bits[j >> 6] >> (j & 63)) & 1) != 0 ? c : -c;
-    }
-
-    /// <summary>Mask k flips the sign of every lane whose bit in k is clear (bit clear = −1).</summary>
-    private static Vector256<T>[] BuildSignMasks()
-    {
-        int lanes = Vector256<T>.Count;
-        var masks = new Vector256<T>[1 << lanes];
-        Span<T> lane = stackalloc T[lanes];
-        T negativeZero = T.NegativeZero;
-        for (int k = 0; k < masks.Length; k++)
-        {
-            for (int l = 0; l < lanes; l++) lane[l] = ((k >> l) & 1) != 0 ? T.Zero : negativeZero;
-            masks[k] = Vector256.Create<T>(lane);
-        }
-        return masks;
-    }
-
-    private sealed class Scratch(RademacherOperator<T> owner, int rank, int maxBatch) : OperatorWorkspace<T>(owner, rank, maxBatch)
-    {
-        public T[] Dense { get; } = new T[owner.Rows * owner.Columns];
+        var ws = (DenseScratch<T>)workspace;
+        _pass.AdjointRows(rows, residual, ws.Dense);
+        Factored.FactorProducts<T>(ws.Dense, u, v, Rows, Columns, ws.Rank, gv, gtu);
     }
 }

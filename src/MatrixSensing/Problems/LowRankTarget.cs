@@ -127,6 +127,59 @@ public static class LowRankTarget
         return new LowRankTarget<T>(left, right, singularValues, ReferenceEquals(left, right));
     }
 
+    /// <summary>
+    /// The default relative rank cut-off for a dense matrix stored in <typeparamref name="TStored"/>: singular values
+    /// σ_k ≤ max(n1, n2)·ε·σ₁ are rounding noise of the storage precision (NumPy's <c>matrix_rank</c> rule), so a
+    /// float32 matrix of rank r, whose trailing singular values sit near 1e-7·σ₁, is read as rank r, not full rank.
+    /// </summary>
+    /// <param name="rows">n1.</param>
+    /// <param name="columns">n2.</param>
+    public static double RankCutoff<TStored>(int rows, int columns) where TStored : IFloatingPointIeee754<TStored> =>
+        // ε = the spacing of the element type at 1 (TStored.Epsilon is the smallest subnormal, not this).
+        Math.Max(rows, columns) * double.CreateTruncating(TStored.BitIncrement(TStored.One) - TStored.One);
+
+    /// <summary>
+    /// A target from a dense matrix (e.g. a ground truth that came as a plain array): its SVD truncated where
+    /// σ_k ≤ <paramref name="relativeCutoff"/>·σ₁, so error metrics and r* exist for it. The factors are the singular
+    /// vectors (for <paramref name="symmetric"/>, the left ones on both sides: meant for PSD matrices).
+    /// </summary>
+    /// <param name="columnMajor">The n1×n2 matrix, column-major; not modified.</param>
+    /// <param name="rows">n1.</param>
+    /// <param name="columns">n2.</param>
+    /// <param name="symmetric">Build a symmetric PSD target U*·diag(σ)·U*ᵀ.</param>
+    /// <param name="relativeCutoff">
+    /// The rank cut-off relative to σ₁; null for <see cref="RankCutoff{TStored}"/> of <typeparamref name="T"/>. Pass the
+    /// cut-off of the precision the matrix was stored in when it was widened (a float32 array read as double).
+    /// </param>
+    public static LowRankTarget<T> FromMatrix<T>(ReadOnlySpan<T> columnMajor, int rows, int columns, bool symmetric, double? relativeCutoff = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (columnMajor.Length != (long)rows * columns)
+            throw new ArgumentException($"The matrix has {columnMajor.Length} elements; {rows}×{columns} needs {(long)rows * columns}.", nameof(columnMajor));
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(columnMajor))
+            throw new ArgumentException("M_star contains NaN or infinity.", nameof(columnMajor));
+        double cutoff = relativeCutoff ?? RankCutoff<T>(rows, columns);
+        if (!(cutoff >= 0 && cutoff < 1)) throw new ArgumentOutOfRangeException(nameof(relativeCutoff), cutoff, "The rank cut-off must be in [0, 1).");
+        int k = Math.Min(rows, columns);
+        var s = new T[k];
+        var u = new T[rows * k];
+        var vt = new T[k * columns];
+        new SvdWorkspace<T>(rows, columns).Decompose(columnMajor, rows, s, u, rows, vt, k);
+        if (!(s[0] > T.Zero)) throw new ArgumentException("M_star is zero; relative errors against it are undefined.", nameof(columnMajor));
+        int rank = 0;
+        T threshold = T.CreateTruncating(cutoff) * s[0];
+        while (rank < k && s[rank] > threshold) rank++;
+        var left = new Matrix<T>(rows, rank, u[..(rows * rank)]);
+        if (symmetric) return FromFactors(left, left, s[..rank]);
+        var right = new Matrix<T>(columns, rank);
+        for (int j = 0; j < rank; j++)
+            for (int i = 0; i < columns; i++)
+                right[i, j] = vt[j + i * k];
+        return FromFactors(left, right, s[..rank]);
+    }
+
     private static void Validate(int rows, int columns, int rank, double conditionNumber)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);

@@ -53,6 +53,15 @@ public sealed class SensingProblem<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>σ_noise, the standard deviation of the additive measurement noise (0 when noiseless or unknown).</summary>
     public double NoiseLevel { get; }
 
+    /// <summary>
+    /// The error the noise alone puts within reach, σ_noise·√(r*(n1 + n2 − r*))/‖M*‖_F (SPEC §10: with N(0, 1/m)
+    /// ensembles, the best achievable relative error is about this); null without a ground truth or without noise.
+    /// Iterating past the point where the error reaches it only fits the noise.
+    /// </summary>
+    public double? NoiseErrorScale => Target is { } t && NoiseLevel > 0
+        ? NoiseLevel * Math.Sqrt((double)t.Rank * (Rows + Columns - t.Rank)) / double.CreateTruncating(t.FrobeniusNorm)
+        : null;
+
     /// <summary>n1.</summary>
     public int Rows => Operator.Rows;
 
@@ -141,6 +150,27 @@ public static class SensingProblem
         if (!(noiseLevel >= 0) || double.IsInfinity(noiseLevel))
             throw new ArgumentOutOfRangeException(nameof(noiseLevel), noiseLevel, "The noise level must be a finite number ≥ 0.");
         return new SensingProblem<T>(measurementOperator, new T[measurementOperator.Count], target, target.IsSymmetric, noiseLevel, noiseSeed);
+    }
+
+    /// <summary>
+    /// A synthetic problem with noise given relative to the signal: σ_noise = ν·‖A(M*)‖₂/√m, so that the noise
+    /// vector's norm is about ν times the noiseless measurements' (ν = 1/SNR in amplitude). With N(0, 1/m) ensembles
+    /// ‖A(M*)‖₂ ≈ ‖M*‖_F, and the expected error scale is then about ν·√(r*(n1 + n2 − r*)/m) (see
+    /// <see cref="SensingProblem{T}.NoiseErrorScale"/>).
+    /// </summary>
+    /// <param name="target">M*; its shape must match the operator's.</param>
+    /// <param name="measurementOperator">A.</param>
+    /// <param name="relativeNoise">ν ≥ 0 (0 for noiseless).</param>
+    /// <param name="noiseSeed">Seed of the noise.</param>
+    public static SensingProblem<T> CreateWithRelativeNoise<T>(LowRankTarget<T> target, MeasurementOperator<T> measurementOperator, double relativeNoise, ulong noiseSeed = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!(relativeNoise >= 0) || double.IsInfinity(relativeNoise))
+            throw new ArgumentOutOfRangeException(nameof(relativeNoise), relativeNoise, "The relative noise level must be a finite number ≥ 0.");
+        var noiseless = Create(target, measurementOperator);
+        if (relativeNoise == 0) return noiseless;
+        double signal = double.CreateTruncating(Blas.Nrm2(noiseless.Measurements));
+        return Create(target, measurementOperator, relativeNoise * signal / Math.Sqrt(measurementOperator.Count), noiseSeed);
     }
 
     /// <summary>A problem from data alone (no ground truth), e.g. measurements loaded from a file.</summary>

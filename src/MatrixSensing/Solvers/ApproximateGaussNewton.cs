@@ -25,10 +25,10 @@ public sealed class ApproximateGaussNewton<T> : Solver<T> where T : unmanaged, I
     public override Initialization DefaultInitialization => Initialization.SmallRandom(1);
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Rule(setup);
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Rule(setup);
 
     /// <summary>AGN is defined for the asymmetric model only.</summary>
-    protected internal override SymmetricRule<T>? CreateSymmetricRule(RuleSetup<T> setup) => null;
+    protected override SymmetricRule<T>? CreateSymmetricRule(RuleSetup<T> setup) => null;
 
     /// <summary>The alternating step; every buffer is sized here, so <see cref="Compute"/> allocates nothing.</summary>
     private sealed class Rule : AsymmetricRule<T>

@@ -16,10 +16,10 @@ public sealed class GradientDescent<T> : Solver<T> where T : unmanaged, IFloatin
     public override Magnitude DefaultStep => Magnitude.Relative(0.5);
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Asymmetric();
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Asymmetric();
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new Symmetric();
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new Symmetric();
 
     /// <summary>The direction is the gradient the session evaluated: nothing to compute or copy.</summary>
     private sealed class Asymmetric : AsymmetricRule<T>

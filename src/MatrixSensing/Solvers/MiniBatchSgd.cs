@@ -29,11 +29,11 @@ public sealed class MiniBatchSgd<T>(MiniBatchSgdOptions? options = null) : Solve
     private double StepDecay(SolverOptions options) => options.StepDecay ?? Options.StepDecay;
 
     /// <inheritdoc/>
-    protected internal override int BatchCapacity(SensingProblem<T> problem, SolverOptions options) => BatchSize(problem, options);
+    protected override int BatchCapacity(SensingProblem<T> problem, SolverOptions options) => BatchSize(problem, options);
 
     /// <inheritdoc/>
 #pragma warning disable CA2208 // The parameter named is the option's property: clearer than "options".
-    protected internal override void Validate(SensingProblem<T> problem, SolverOptions options, int rank)
+    protected override void Validate(SensingProblem<T> problem, SolverOptions options, int rank)
     {
         int b = BatchSize(problem, options);
         if (b < 1 || b > problem.Count)
@@ -45,11 +45,11 @@ public sealed class MiniBatchSgd<T>(MiniBatchSgdOptions? options = null) : Solve
 #pragma warning restore CA2208
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) =>
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) =>
         new Asymmetric(new Batches(setup, BatchSize(setup.Problem, setup.Options), StepDecay(setup.Options)), setup);
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) =>
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) =>
         new Symmetric(new Batches(setup, BatchSize(setup.Problem, setup.Options), StepDecay(setup.Options)), setup);
 
     /// <summary>The batch stream and the scaled batch residual, shared by both forms.</summary>

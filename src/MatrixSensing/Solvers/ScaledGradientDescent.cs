@@ -33,10 +33,10 @@ public class ScaledGradientDescent<T> : Solver<T> where T : unmanaged, IFloating
     public override Magnitude? DefaultLambda => Magnitude.Relative(DefaultRelativeLambda);
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new ScaledAsymmetricRule<T>(setup, null);
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new ScaledAsymmetricRule<T>(setup, null);
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new ScaledSymmetricRule<T>(setup, null);
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new ScaledSymmetricRule<T>(setup, null);
 }
 
 /// <summary>
@@ -76,7 +76,7 @@ public sealed class PrecGd<T>(PrecGdOptions? options = null) : Solver<T> where T
 
     /// <inheritdoc/>
 #pragma warning disable CA2208 // The parameter named is the option's property: clearer than "options".
-    protected internal override void Validate(Problems.SensingProblem<T> problem, SolverOptions options, int rank)
+    protected override void Validate(Problems.SensingProblem<T> problem, SolverOptions options, int rank)
     {
         if (!(Options.Constant > 0 && double.IsFinite(Options.Constant)))
             throw new ArgumentOutOfRangeException(nameof(PrecGdOptions.Constant), Options.Constant, "PrecGD's constant c must be a finite number > 0.");
@@ -86,10 +86,10 @@ public sealed class PrecGd<T>(PrecGdOptions? options = null) : Solver<T> where T
     private T Constant(RuleSetup<T> setup) => T.CreateTruncating(setup.Options.PrecGdConstant ?? Options.Constant);
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new ScaledAsymmetricRule<T>(setup, Constant(setup));
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new ScaledAsymmetricRule<T>(setup, Constant(setup));
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new ScaledSymmetricRule<T>(setup, Constant(setup));
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new ScaledSymmetricRule<T>(setup, Constant(setup));
 }
 
 /// <summary>

@@ -32,14 +32,14 @@ public sealed class ScaledSgd<T>(ScaledSgdOptions? options = null) : Solver<T> w
     public override Initialization DefaultInitialization => Initialization.SmallRandom(1);
 
     /// <inheritdoc/>
-    protected internal override void Validate(SensingProblem<T> problem, SolverOptions options, int rank) =>
+    protected override void Validate(SensingProblem<T> problem, SolverOptions options, int rank) =>
         EntrySweep<T>.Validate(problem, Name, Options.RefactorEvery);
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Asymmetric(setup, true, Options.RefactorEvery);
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Asymmetric(setup, true, Options.RefactorEvery);
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Symmetric(setup, true, Options.RefactorEvery);
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Symmetric(setup, true, Options.RefactorEvery);
 }
 
 /// <summary>
@@ -60,13 +60,13 @@ public sealed class EntrySgd<T> : Solver<T> where T : unmanaged, IFloatingPointI
     public override Initialization DefaultInitialization => Initialization.SmallRandom(1);
 
     /// <inheritdoc/>
-    protected internal override void Validate(SensingProblem<T> problem, SolverOptions options, int rank) => EntrySweep<T>.Validate(problem, Name, 1);
+    protected override void Validate(SensingProblem<T> problem, SolverOptions options, int rank) => EntrySweep<T>.Validate(problem, Name, 1);
 
     /// <inheritdoc/>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Asymmetric(setup, false, 1);
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Asymmetric(setup, false, 1);
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Symmetric(setup, false, 1);
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new EntrySweep<T>.Symmetric(setup, false, 1);
 }
 
 /// <summary>Options of <see cref="ScaledSgd{T}"/> only.</summary>

@@ -58,25 +58,35 @@ public abstract class Solver<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Creates the run's rule for the asymmetric model U·Vᵀ, allocating every buffer it needs.</summary>
     /// <param name="setup">The run: problem, rank, absolute step and damping, options.</param>
-    protected internal abstract AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup);
+    protected abstract AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup);
 
     /// <summary>Creates the run's rule for the symmetric model X·Xᵀ; return null when the algorithm has no symmetric form.</summary>
     /// <param name="setup">The run: problem, rank, absolute step and damping, options.</param>
-    protected internal abstract SymmetricRule<T>? CreateSymmetricRule(RuleSetup<T> setup);
+    protected abstract SymmetricRule<T>? CreateSymmetricRule(RuleSetup<T> setup);
 
     /// <summary>The largest batch the rule passes to <see cref="Evaluator{T}.BatchResidual"/> (0, the default, when it uses none).</summary>
     /// <param name="problem">The problem.</param>
     /// <param name="options">The run's options.</param>
-    protected internal virtual int BatchCapacity(SensingProblem<T> problem, SolverOptions options) => 0;
+    protected virtual int BatchCapacity(SensingProblem<T> problem, SolverOptions options) => 0;
 
     /// <summary>Rule-specific checks of options, run before anything is allocated; throw ArgumentException naming the option.</summary>
     /// <param name="problem">The problem.</param>
     /// <param name="options">The run's options.</param>
     /// <param name="rank">h, after defaults.</param>
-    protected internal virtual void Validate(SensingProblem<T> problem, SolverOptions options, int rank) { }
+    protected virtual void Validate(SensingProblem<T> problem, SolverOptions options, int rank) { }
 
     /// <summary>The solver's name.</summary>
     public override string ToString() => Name;
+
+    // The session's entry points to the protected members (protected, not protected internal, so that subclasses in
+    // any assembly, friends included, override them the same way).
+    internal AsymmetricRule<T> AsymmetricRuleFor(RuleSetup<T> setup) => CreateAsymmetricRule(setup);
+
+    internal SymmetricRule<T>? SymmetricRuleFor(RuleSetup<T> setup) => CreateSymmetricRule(setup);
+
+    internal int BatchCapacityFor(SensingProblem<T> problem, SolverOptions options) => BatchCapacity(problem, options);
+
+    internal void ValidateFor(SensingProblem<T> problem, SolverOptions options, int rank) => Validate(problem, options, rank);
 }
 
 /// <summary>What a rule is created from: the run's problem, rank, absolute step and damping, and options.</summary>

@@ -50,7 +50,7 @@ public sealed class SolverSession<T> where T : unmanaged, IFloatingPointIeee754<
         _options = options;
         _progress = progress;
         int rank = ValidateOptions(problem, options);
-        solver.Validate(problem, options, rank);
+        solver.ValidateFor(problem, options, rank);
         MemoryGuard.EnsureFits(EstimateBytes(problem, rank), $"a rank-{rank} run on a {problem.Rows}×{problem.Columns} problem");
 
         _rows = problem.Rows;
@@ -66,7 +66,7 @@ public sealed class SolverSession<T> where T : unmanaged, IFloatingPointIeee754<
         _residual = new T[problem.Count];
         _gradientU = new T[_rows * rank];
         _gradientV = _symmetric ? [] : new T[_columns * rank];
-        _evaluator = new Evaluator<T>(problem, rank, solver.BatchCapacity(problem, options));
+        _evaluator = new Evaluator<T>(problem, rank, solver.BatchCapacityFor(problem, options));
         _metrics = new FactorMetrics<T>(_rows, _columns, rank, problem.Target, options.Diagnostics && problem.Target is not null);
         _trace = new TraceEntry[options.MaxIterations / options.TraceEvery + 2];
         var criteria = options.Criteria();
@@ -96,10 +96,10 @@ public sealed class SolverSession<T> where T : unmanaged, IFloatingPointIeee754<
         Initialize(init, spectral);
         var setup = new RuleSetup<T>(problem, rank, _step, _lambda, SigmaHat, options);
         if (_symmetric)
-            _rule = _symmetricRule = solver.CreateSymmetricRule(setup)
+            _rule = _symmetricRule = solver.SymmetricRuleFor(setup)
                 ?? throw new ArgumentException($"{solver.Name} has no symmetric form; fit the problem as asymmetric (U·Vᵀ).", nameof(problem));
         else
-            _rule = _asymmetric = solver.CreateAsymmetricRule(setup);
+            _rule = _asymmetric = solver.AsymmetricRuleFor(setup);
         _yNorm = double.CreateTruncating(Blas.Nrm2(problem.Measurements));
         Status = SolverStatus.Running;
     }

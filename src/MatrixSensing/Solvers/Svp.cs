@@ -24,15 +24,15 @@ public sealed class Svp<T> : Solver<T> where T : unmanaged, IFloatingPointIeee75
     public override Initialization DefaultInitialization => Initialization.Spectral;
 
     /// <inheritdoc/>
-    protected internal override void Validate(SensingProblem<T> problem, SolverOptions options, int rank) =>
+    protected override void Validate(SensingProblem<T> problem, SolverOptions options, int rank) =>
         MemoryGuard.EnsureFits(4L * problem.Rows * problem.Columns * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(),
             $"SVP's dense {problem.Rows}×{problem.Columns} iterate and SVD");
 
     /// <summary>SVP reads the residual only: A*(r) is formed densely.</summary>
-    protected internal override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Asymmetric(setup);
+    protected override AsymmetricRule<T> CreateAsymmetricRule(RuleSetup<T> setup) => new Asymmetric(setup);
 
     /// <inheritdoc/>
-    protected internal override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new Symmetric(setup);
+    protected override SymmetricRule<T> CreateSymmetricRule(RuleSetup<T> setup) => new Symmetric(setup);
 
     /// <summary>Z = UVᵀ − η·A*(r), projected onto rank h by a truncated SVD; the next factors U = P√Σ, V = Q√Σ.</summary>
     private sealed class Asymmetric : AsymmetricRule<T>

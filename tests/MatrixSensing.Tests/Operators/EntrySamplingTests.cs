@@ -218,6 +218,33 @@ public class EntrySamplingTests
         });
     }
 
+    [TestCase(3)]     // per-sample sizes: straight from the column-major factors
+    [TestCase(2000)]  // validation-subset sizes: through the padded row-major copies
+    public void Row_subsets_of_any_size_equal_the_full_route_restricted(int batch)
+    {
+        var (r, c) = ShuffledEntries(300, 200, 5000, 15);
+        var op = MeasurementOperators.EntrySampling<double>(300, 200, r, c);
+        const int h = 7;
+        var u = Normal(300 * h, 60);
+        var v = Normal(200 * h, 61);
+        int[] rows = [.. Enumerable.Range(0, batch).Select(k => (k * 7919) % op.Count)];
+        var ws = op.CreateWorkspace(h, batch);
+        var full = new double[op.Count];
+        op.ApplyFactored(u, v, ws, full);
+        var values = new double[batch];
+        op.ApplyFactoredRows(rows, u, v, ws, values);
+        for (int k = 0; k < batch; k++) Assert.That(values[k], Is.EqualTo(full[rows[k]]).Within(1e-12), $"entry {k}");
+
+        var coefficients = Normal(batch, 62);
+        var scattered = new double[op.Count];
+        for (int k = 0; k < batch; k++) scattered[rows[k]] = coefficients[k];
+        double[] gv = new double[300 * h], gtu = new double[200 * h], gvFull = new double[gv.Length], gtuFull = new double[gtu.Length];
+        op.AdjointFactoredRows(rows, coefficients, u, v, ws, gv, gtu);
+        op.AdjointFactored(scattered, u, v, ws, gvFull, gtuFull);
+        Assert.That(MaxDifference(gv, gvFull), Is.LessThan(1e-12));
+        Assert.That(MaxDifference(gtu, gtuFull), Is.LessThan(1e-12));
+    }
+
     [Test]
     public void Duplicate_and_out_of_range_entries_are_refused_with_one_line_messages()
     {

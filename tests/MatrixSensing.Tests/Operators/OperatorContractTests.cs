@@ -177,6 +177,7 @@ public class OperatorContractTests(string name, Func<ulong, MeasurementOperator<
     }
 
     [Test]
+    [Category("Determinism")]
     public void Same_seed_builds_the_same_operator()
     {
         var again = build(7);

@@ -45,3 +45,21 @@ public class SlurmEndToEndTests
         throw new InvalidOperationException("docs/cluster/test-one-node.sh not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>The cluster recipes in docs/cluster agree with the command line they drive.</summary>
+public class ClusterRecipeTests
+{
+    [Test]
+    public void The_Kubernetes_manifest_holds_a_valid_grid_and_one_shard_per_completion_index()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "docs", "cluster", "k8s-indexed-job.yaml"))) root = Path.GetDirectoryName(root)!;
+        var lines = File.ReadAllLines(Path.Combine(root, "docs", "cluster", "k8s-indexed-job.yaml"));
+        int start = Array.FindIndex(lines, l => l.Trim() == "grid.json: |") + 1;
+        var grid = string.Join('\n', lines.Skip(start).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal)));
+        var planned = MatrixSensing.Cli.Sweeps.SweepGrid.Parse(grid, "k8s-indexed-job.yaml").Plan();
+        string completions = lines.Single(l => l.TrimStart().StartsWith("completions:", StringComparison.Ordinal)).Split(':')[1].Split('#')[0].Trim();
+        Assert.That(planned, Is.Not.Empty);
+        Assert.That(string.Join('\n', lines), Does.Contain($"--shard \"$JOB_COMPLETION_INDEX/{completions}\""));
+    }
+}
