@@ -133,7 +133,8 @@ internal static class ProbeTable
         yield return new Probe(results, "a cancelled run keeps the complete trace of an earlier run", [.. Long, "--out", "{dir}/out"], ExitCodes.Interrupted, "complete results of earlier runs are kept")
         {
             Prepare = dir => WriteIn(dir, "out/trace.csv", "complete earlier run\n"),
-            Signals = [PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(3),
+            // Long enough for at least one iteration on a heavily loaded machine (an iteration takes ~10 ms when idle).
+            Signals = [PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(6),
             Verify = (dir, _) =>
             {
                 Assert.That(File.ReadAllText(Path.Combine(dir, "out", "trace.csv")), Is.EqualTo("complete earlier run\n"));
