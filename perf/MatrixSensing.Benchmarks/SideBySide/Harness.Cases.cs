@@ -26,14 +26,24 @@ internal sealed partial class Harness
         GdDense("gd-gaussian-f32", $"GD, Gaussian {n}×{n}, m={m}, h={h}, float32-stored, float64 compute (NumPy: float64)", reduced, rank, h, withMathNet: false);
         _peer.Send(new JsonObject { ["op"] = "drop", ["id"] = "gd-gaussian-f32" });
         reduced = null!;
-        Add(new CaseResult("gd-rademacher", $"GD, Rademacher bit-packed {n}×{n}, m={m}, h={h} vs NumPy float64 Gaussian")
-        { Pending = BenchmarkOperators.Pending["rademacher"] });
+        var signs = RademacherDense(n, m, seed: 11);
+        GdDense("gd-rademacher", $"GD, Rademacher bit-packed {n}×{n}, m={m}, h={h} (NumPy: the same ±1/√m matrix in float64)", signs, rank, h, withMathNet: false);
+        _peer.Send(new JsonObject { ["op"] = "drop", ["id"] = "gd-rademacher" });
+        signs = null!;
         PreconditionerOverhead(headline, n, h, rank);
         _peer.Send(new JsonObject { ["op"] = "drop", ["id"] = "gd-gaussian-f64" });
 
         Generation();
         Scaling(headline);
         headline = null!;
+        GC.Collect();
+
+        // The size of Tong et al.'s experiments: A is 10⁴ × 4·10⁴ (3.2 GB in float64).
+        int large = 200, largeM = _options.Quick ? 2000 : 10000;
+        var big = DenseGaussian(large, largeM, seed: 12);
+        GdDense("gd-gaussian-f64-200", $"GD, Gaussian {large}×{large}, m={largeM}, h={h}, float64", big, rank, h, withMathNet: false);
+        _peer.Send(new JsonObject { ["op"] = "drop", ["id"] = "gd-gaussian-f64-200" });
+        big = null!;
         GC.Collect();
 
         SparseCases();
@@ -57,6 +67,18 @@ internal sealed partial class Harness
         var stored = GaussianEnsemble.Draw<float>(n, n, m, seed);
         var widened = Array.ConvertAll(stored, x => (double)x);
         return new Dense(new MixedPrecisionDenseOperator(n, n, m, stored), widened, n, m);
+    }
+
+    /// <summary>The bit-packed Rademacher ensemble (our side) and its ±1/√m entries in float64 (the peers' side).</summary>
+    private static Dense RademacherDense(int n, int m, ulong seed)
+    {
+        var op = MeasurementOperators.Rademacher<double>(n, n, m, seed);
+        int length = n * n;
+        var expanded = GC.AllocateUninitializedArray<double>(length * m);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < length; j++)
+                expanded[i * length + j] = op.Entry(i, j);
+        return new Dense(op, expanded, n, m);
     }
 
     private static Dense DenseGaussian(int n, int m, ulong seed)
@@ -126,7 +148,20 @@ internal sealed partial class Harness
 
         var columns = new List<Column> { stepper.Column("ours"), new("numpy", k => _peer.Run(id, k)) };
         if (mathNet is not null) columns.Add(Column.Timed("mathnet", mathNet.Step));
+        // Per-core efficiency: the same session stepped on one thread, interleaved with the others.
+        var single = new Column("ours-1", k =>
+        {
+            using var _ = MatrixSensing.Interop.BlasThreads.Scope(1);
+            return stepper.Column("ours-1").Round(k);
+        });
+        if (Threads > 1) columns.Add(single);
         Column.Interleave(columns, Rounds, perRound: 3);
+        if (Threads > 1)
+        {
+            double t1 = single.MedianSeconds, tn = columns[0].MedianSeconds;
+            extra["one_thread_seconds"] = t1;
+            extra["per_core_efficiency"] = t1 / (Threads * tn);
+        }
         Add(new CaseResult(id, title)
         {
             Ours = columns[0].MedianSeconds,
@@ -135,7 +170,8 @@ internal sealed partial class Harness
             LimitBytes = StreamedBytes(d.Operator), LimitThreads = Threads,
             BytesPerIteration = stepper.BytesPerIteration,
             Samples = columns[0].Samples.Count,
-            Note = $"streams {StreamedBytes(d.Operator) / 1e6:F0} MB/iter (one fused pass); U agrees with NumPy to {extra["numpy_agreement"]!.GetValue<double>():E0}",
+            Note = $"streams {StreamedBytes(d.Operator) / 1e6:F0} MB/iter (one fused pass); U agrees with NumPy to {extra["numpy_agreement"]!.GetValue<double>():E0}"
+                + (Threads > 1 ? $"; 1 thread {CaseResult.Time(single.MedianSeconds)}, per-core efficiency {extra["per_core_efficiency"]!.GetValue<double>():F2}" : ""),
             Extra = extra,
         });
     }

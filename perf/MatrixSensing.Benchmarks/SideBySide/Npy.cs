@@ -31,6 +31,8 @@ internal static class Npy
         Span<byte> length = [(byte)(header.Length & 0xFF), (byte)(header.Length >> 8)];
         file.Write(length);
         file.Write(Encoding.ASCII.GetBytes(header));
-        file.Write(MemoryMarshal.AsBytes(values));
+        // In slices: the bytes of a large operator (3.2 GB at 200×200, m = 10⁴) exceed one span's int length.
+        for (int start = 0; start < values.Length; start += 1 << 24)
+            file.Write(MemoryMarshal.AsBytes(values.Slice(start, Math.Min(1 << 24, values.Length - start))));
     }
 }

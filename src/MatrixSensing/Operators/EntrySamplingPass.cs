@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using MatrixSensing.Operators.Kernels;
 
 namespace MatrixSensing.Operators;
 
@@ -9,7 +10,8 @@ namespace MatrixSensing.Operators;
 /// tail). The row pass walks the entries by row: per entry the value s·⟨u_i, v_j⟩ (forward), its residual, and the
 /// row's G·V accumulated in place while u_i stays in L1; it writes each entry's coefficient c = s·r in storage order.
 /// The column pass walks the entries by column and sums Gᵀ·U from those coefficients. Every output row is summed by one
-/// chunk in a fixed order, so results do not depend on the thread count.
+/// chunk in a fixed order, so results do not depend on the thread count; the chunks run on
+/// <see cref="ChunkedParallel"/>.
 /// </summary>
 /// <typeparam name="T">Compute precision.</typeparam>
 internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -61,13 +63,8 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
             _gvt = pg;
             _gtut = pgt;
             _mode = mode;
-            int rowChunks = _layout.RowChunks.Length - 1;
-            for (int c = 0; c < rowChunks; c++) RowChunk(c);
-            if (mode != PassMode.Forward)
-            {
-                int columnChunks = _layout.ColumnChunks.Length - 1;
-                for (int c = 0; c < columnChunks; c++) ColumnChunk(c);
-            }
+            ChunkedParallel.For(_layout.RowChunks.Length - 1, new RowJob(this));
+            if (mode != PassMode.Forward) ChunkedParallel.For(_layout.ColumnChunks.Length - 1, new ColumnJob(this));
             _ut = _vt = _y = _r = _coefficient = _gvt = _gtut = null;
         }
     }
@@ -128,6 +125,18 @@ internal sealed unsafe class EntrySamplingPass<T> where T : unmanaged, IFloating
                 AddScaled(gj, _coefficient[position[q]], _ut + (long)cscRow[q] * hp, hp);
             }
         }
+    }
+
+    /// <summary>A chunk of the row pass, for the kernels' thread dispatch.</summary>
+    private readonly struct RowJob(EntrySamplingPass<T> pass) : IChunkJob
+    {
+        public void Run(int chunk) => pass.RowChunk(chunk);
+    }
+
+    /// <summary>A chunk of the column pass.</summary>
+    private readonly struct ColumnJob(EntrySamplingPass<T> pass) : IChunkJob
+    {
+        public void Run(int chunk) => pass.ColumnChunk(chunk);
     }
 
     /// <summary>⟨a, b⟩ over one padded row (<paramref name="stride"/> elements, a whole number of vectors).</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using MatrixSensing.LinearAlgebra;
+using MatrixSensing.Operators.Kernels;
 using MatrixSensing.Random;
 
 namespace MatrixSensing.Operators;
@@ -180,20 +181,29 @@ public sealed class RankOneOperator<T> : MeasurementOperator<T> where T : unmana
         CopyPadded(u, Rows, h, n1p, ws.U);
         CopyPadded(v, Columns, h, n2p, ws.V);
         int chunks = subset.IsEmpty ? _store.Chunks : 1;
-        int scratch = RankOneStore<T>.ChunkScratch(h);
-        fixed (int* ps = subset)
+                fixed (int* ps = subset)
         fixed (T* pu = ws.U, pv = ws.V, py = y, pr = residual, pg = ws.GV, pgt = ws.GtU, pw = ws.Work)
         {
-            for (int c = 0; c < chunks; c++)
-            {
-                int first = (int)((long)positions * c / chunks), last = (int)((long)positions * (c + 1) / chunks);
-                _store.Chunk(mode, _scale, h, subset.IsEmpty ? null : ps, first, last, pu, pv, py, pr,
-                    pg + (long)c * n1p * h, pgt + (long)c * n2p * h, pw + (long)c * scratch);
-            }
+            ChunkedParallel.For(chunks, new Job(_store, mode, _scale, h, subset.IsEmpty ? null : ps, positions, chunks, pu, pv, py, pr, pg, pgt, pw));
         }
         if (mode == RankOneMode.Forward) return;
         SumChunks(ws.GV, chunks, Rows, n1p, h, gv);
         SumChunks(ws.GtU, chunks, Columns, n2p, h, gtu);
+    }
+
+    /// <summary>
+    /// One chunk of a pass, for the kernels' thread dispatch: chunk c covers positions [c·P/K, (c+1)·P/K) and writes
+    /// only its own partial products and scratch, so any thread may run it.
+    /// </summary>
+    private readonly unsafe struct Job(RankOneStore<T> store, RankOneMode mode, T scale, int h, int* subset, int positions, int chunks,
+        T* u, T* v, T* y, T* r, T* gv, T* gtu, T* work) : IChunkJob
+    {
+        public void Run(int chunk)
+        {
+            int first = (int)((long)positions * chunk / chunks), last = (int)((long)positions * (chunk + 1) / chunks);
+            store.Chunk(mode, scale, h, subset, first, last, u, v, y, r,
+                gv + (long)chunk * store.RowStride * h, gtu + (long)chunk * store.ColumnStride * h, work + (long)chunk * RankOneStore<T>.ChunkScratch(h));
+        }
     }
 
     private static void CopyPadded(ReadOnlySpan<T> columnMajor, int n, int h, int stride, Span<T> padded)

@@ -60,7 +60,13 @@ internal static partial class ProbeHost
             Thread.Sleep(probe.Delay);
             foreach (var signal in probe.Signals)
             {
-                Assert.That(Kill(process.Id, signal == PosixSignal.SIGTERM ? 15 : 2), Is.Zero, "kill(2) failed");
+                if (Kill(process.Id, signal == PosixSignal.SIGTERM ? 15 : 2) != 0)
+                {
+                    // The first signal may already have ended the process (a build is abandoned within ~0.2 s), and a
+                    // reaped child has no pid left to signal: that is the outcome, not a failure to deliver.
+                    Assert.That(process.WaitForExit(2000), Is.True, "kill(2) failed although the process is still running");
+                    break;
+                }
                 sinceSignal = Stopwatch.StartNew();
                 Thread.Sleep(50); // "twice within a second"
             }

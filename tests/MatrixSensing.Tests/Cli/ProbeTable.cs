@@ -85,7 +85,7 @@ internal static class ProbeTable
         const string crash = "Crashes";
         yield return new Probe(crash, "Ctrl-C twice while solving", [.. Long, "--out", "{dir}/out"], ExitCodes.Interrupted, "SIGINT again: exiting at once")
         {
-            Signals = [PosixSignal.SIGINT, PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(2), MaxSecondsAfterSignal = 5,
+            Signals = [PosixSignal.SIGINT, PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(3), MaxSecondsAfterSignal = 5,
             Verify = (dir, _) => AssertNoTemporaryFiles(Path.Combine(dir, "out")),
         };
         // The first signal may already end the process before the second is handled: either way a clean, prompt exit.
@@ -115,12 +115,12 @@ internal static class ProbeTable
         const string signals = "Signals";
         yield return new Probe(signals, "SIGINT while solving: partial results, 130", [.. Long, "--out", "{dir}/out"], ExitCodes.Interrupted, "writing what was computed as .partial files")
         {
-            Signals = [PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(2),
+            Signals = [PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(3),
             Verify = (dir, _) => AssertPartialRun(Path.Combine(dir, "out")),
         };
         yield return new Probe(signals, "SIGTERM while solving: 143", [.. Long, "--out", "{dir}/out"], ExitCodes.Terminated, "SIGTERM")
         {
-            Signals = [PosixSignal.SIGTERM], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(2),
+            Signals = [PosixSignal.SIGTERM], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(3),
             Verify = (dir, _) => AssertPartialRun(Path.Combine(dir, "out")),
         };
         yield return new Probe(signals, "SIGINT while the problem is built acts at once", [.. SlowBuild, "--out", "{dir}/out"], ExitCodes.Interrupted, "cancelled while building the problem")
@@ -133,7 +133,8 @@ internal static class ProbeTable
         yield return new Probe(results, "a cancelled run keeps the complete trace of an earlier run", [.. Long, "--out", "{dir}/out"], ExitCodes.Interrupted, "complete results of earlier runs are kept")
         {
             Prepare = dir => WriteIn(dir, "out/trace.csv", "complete earlier run\n"),
-            Signals = [PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(2),
+            // Long enough for at least one iteration on a heavily loaded machine (an iteration takes ~10 ms when idle).
+            Signals = [PosixSignal.SIGINT], WaitFor = "building the problem", Delay = TimeSpan.FromSeconds(6),
             Verify = (dir, _) =>
             {
                 Assert.That(File.ReadAllText(Path.Combine(dir, "out", "trace.csv")), Is.EqualTo("complete earlier run\n"));

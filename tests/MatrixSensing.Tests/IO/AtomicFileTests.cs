@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using MatrixSensing.IO;
+using MatrixSensing.Tests.Cli;
 
 namespace MatrixSensing.Tests.IO;
 
@@ -90,7 +90,7 @@ public class AtomicFileTests
     {
         string mount = Path.Combine(_dir, "tiny");
         Directory.CreateDirectory(mount);
-        var (code, error) = RunTool("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount);
+        var (code, error) = ProbeHost.Tool("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount);
         if (code != 0) Assert.Ignore($"cannot mount a 64 KiB tmpfs here (needs root and mount permission): {error.Trim()}");
         try
         {
@@ -108,22 +108,7 @@ public class AtomicFileTests
         }
         finally
         {
-            RunTool("umount", mount);
-        }
-    }
-
-    private static (int Code, string Stderr) RunTool(string tool, params string[] args)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            string stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stderr);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (-1, e.Message);
+            ProbeHost.Tool("umount", mount);
         }
     }
 }
