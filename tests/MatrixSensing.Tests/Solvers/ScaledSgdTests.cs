@@ -142,3 +142,90 @@ public class ScaledSgdTests
         Assert.That(e!.Message, Does.Contain("entry-sampling"));
     }
 }
+
+/// <summary>
+/// ScaledSGD and per-entry SGD against an independent NumPy run of SPEC §10 on the same data, start and entry order
+/// (Peers/scaledsgd_trajectory.py, exact inverses at every sample): the error after every epoch agrees, and so does
+/// the first epoch below 1e-2, 1e-4, 1e-6 and 1e-8.
+/// </summary>
+public class ScaledSgdNumPyTrajectoryTests
+{
+    private const int N = 16, Rank = 2, Epochs = 40;
+    private const ulong Seed = 23;
+
+    [TestCase(true, true)]
+    [TestCase(false, true)]
+    [TestCase(true, false)]
+    [TestCase(false, false)]
+    public void The_trajectory_equals_NumPy(bool symmetric, bool preconditioned)
+    {
+        if (!File.Exists("/usr/bin/python3")) Assert.Ignore("/usr/bin/python3 is not installed");
+        int n2 = symmetric ? N : N - 3;
+        var basis = LowRankTarget.Symmetric<double>(N, Rank, 1, seed: 3).Left;
+        var right = symmetric ? basis : LowRankTarget.Asymmetric<double>(N, n2, Rank, 1, seed: 4).Right;
+        var target = LowRankTarget.FromFactors(basis, right, [10.0, 0.01]);
+        var op = MeasurementOperators.EntrySampling<double>(N, n2, 0.7, seed: 5);
+        var truth = target.ToMatrix();
+        int[] rows = op.ObservedRows.ToArray(), columns = op.ObservedColumns.ToArray();
+        var values = rows.Select((r, k) => truth[r, columns[k]]).ToArray();
+        var problem = SensingProblem.FromObservations(op, values, symmetric, target);
+        var u0 = new double[N * Rank];
+        var v0 = new double[n2 * Rank];
+        new RandomStream(9, 1).FillNormal<double>(u0, 1.0);
+        new RandomStream(9, 2).FillNormal<double>(v0, 1.0);
+        double eta = preconditioned ? 0.3 : 0.02;
+        var sampler = new EpochSampler(values.Length, new RandomStream(Seed, 0x5C5DUL));
+        var epochs = Enumerable.Range(0, Epochs).Select(_ => sampler.NextBatch(values.Length).ToArray()).ToArray();
+        double[][] RowMajor(double[] data, int n) => [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, Rank).Select(j => data[i + j * n]).ToArray())];
+        string dir = Directory.CreateTempSubdirectory("msense-scaledsgd-").FullName;
+        try
+        {
+            string input = Path.Combine(dir, "in.json"), output = Path.Combine(dir, "out.json");
+            File.WriteAllText(input, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["symmetric"] = symmetric, ["eta"] = eta, ["preconditioned"] = preconditioned, ["rows"] = rows, ["cols"] = columns, ["values"] = values,
+                ["M_star"] = Enumerable.Range(0, N).Select(i => Enumerable.Range(0, n2).Select(j => truth[i, j]).ToArray()).ToArray(),
+                ["U0"] = RowMajor(u0, N), ["V0"] = RowMajor(v0, n2), ["epochs"] = epochs,
+            }));
+            var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3",
+                [PeerScript(), input, output]) { RedirectStandardError = true };
+            start.Environment["OPENBLAS_NUM_THREADS"] = "1";
+            using (var process = System.Diagnostics.Process.Start(start)!)
+            {
+                string stderr = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                Assert.That(process.ExitCode, Is.Zero, stderr);
+            }
+            var peer = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output)).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+            var init = symmetric
+                ? Initialization.Given(new MatrixSensing.LinearAlgebra.Matrix<double>(N, Rank, u0))
+                : Initialization.Given(new MatrixSensing.LinearAlgebra.Matrix<double>(N, Rank, u0), new MatrixSensing.LinearAlgebra.Matrix<double>(n2, Rank, v0));
+            Solver<double> solver = preconditioned ? new ScaledSgd<double>() : new EntrySgd<double>();
+            var result = solver.Solve(problem, new SolverOptions { Rank = Rank, MaxIterations = Epochs, TraceEvery = 1, Step = Magnitude.Absolute(eta), Seed = Seed, Initialization = init });
+            var ours = result.Trace.Select(t => t.RelativeError!.Value).ToArray();
+            Assert.That(ours, Has.Length.EqualTo(peer.Length));
+            for (int t = 0; t < ours.Length; t++)
+                Assert.That(ours[t], Is.EqualTo(peer[t]).Within(1e-7 * peer[t] + 1e-13), $"epoch {t}");
+            foreach (double level in new[] { 1e-2, 1e-4, 1e-6, 1e-8 })
+            {
+                int mine = Array.FindIndex(ours, e => e < level), theirs = Array.FindIndex(peer, e => e < level);
+                Assert.That(Math.Abs(mine - theirs), Is.LessThanOrEqualTo(1), $"first epoch below {level}: ours {mine}, NumPy {theirs}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string PeerScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string path = Path.Combine(dir.FullName, "tests", "MatrixSensing.Tests", "Peers", "scaledsgd_trajectory.py");
+            if (File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException("scaledsgd_trajectory.py");
+    }
+}
