@@ -12,14 +12,6 @@ namespace MatrixSensing.Tests.Docs;
 /// </summary>
 public class LoadOutputsTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeDirectory() => _dir = Directory.CreateTempSubdirectory("msense-load-").FullName;
-
-    [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
-
     private static string Helper => Path.Combine(Path.GetDirectoryName(ReadmeExampleTests.FindUpwards("README.md"))!, "docs", "load_outputs.py");
 
     /// <summary>Runs the helper as a script (its <c>__main__</c>) on <paramref name="folder"/>; fails on a non-zero exit.</summary>
@@ -38,7 +30,8 @@ public class LoadOutputsTests
     public void The_summary_of_a_run_folder_names_the_problem_solvers_and_statuses_of_its_trace()
     {
         PythonNumPy.RequireOrIgnore();
-        string outDir = Path.Combine(_dir, "run");
+        using var dir = new NpyTestSupport.TempDirectory();
+        string outDir = Path.Combine(dir.Path, "run");
         Msense("run", "--n1", "20", "--n2", "16", "--rank", "2", "--h", "4", "--m", "400", "--max-iter", "50", "--out", outDir);
 
         string summary = Summary(outDir);
@@ -60,7 +53,8 @@ public class LoadOutputsTests
     public void The_estimate_it_loads_from_a_solve_folder_is_M_star_with_its_factors_and_meta()
     {
         PythonNumPy.RequireOrIgnore();
-        string problem = Path.Combine(_dir, "problem.npz");
+        using var dir = new NpyTestSupport.TempDirectory();
+        string problem = Path.Combine(dir.Path, "problem.npz");
         PythonNumPy.Run("""
             import sys, numpy as np
             rng = np.random.default_rng(3)
@@ -69,7 +63,7 @@ public class LoadOutputsTests
             A = rng.standard_normal((m, n1, n2)) / np.sqrt(m)
             np.savez(sys.argv[1], A=A.reshape(m, -1), y=np.einsum('irc,rc->i', A, M), M_star=M)
             """, problem);
-        string outDir = Path.Combine(_dir, "solve");
+        string outDir = Path.Combine(dir.Path, "solve");
         Msense("solve", "--problem", problem, "--solver", "scaledgd", "--h", "2", "--out", outDir);
 
         string summary = Summary(outDir);
