@@ -38,9 +38,11 @@ internal sealed class AgnComparison : Experiment
                     Initialization = Initialization.SmallRandom(1),
                 };
                 var result = Run(context, solver, problem, options, $"{label} κ={kappa}");
-                byIteration.Add(ErrorCurve($"{label} κ={kappa}", result, dashed: kappa > 10));
+                // Four solvers and two κ: colour tells the solver, dashed the larger κ.
+                (string, string)[] parameters = [("solver", label), ("kappa", kappa.ToString(CultureInfo.InvariantCulture))];
+                byIteration.Add((ErrorCurve($"{label} κ={kappa}", result, dashed: kappa > 10) with { Group = label }).With(parameters));
                 bySeconds.Add(new Series($"{label} κ={kappa}", [.. result.Trace.Select(t => t.Seconds)],
-                    [.. result.Trace.Select(t => t.RelativeError ?? double.NaN)], kappa > 10));
+                    [.. result.Trace.Select(t => t.RelativeError ?? double.NaN)], kappa > 10, Group: label).With(parameters));
                 cells.Add(result.Status == SolverStatus.Converged
                     ? string.Create(CultureInfo.InvariantCulture, $"{label} {result.Iterations} it / {result.Elapsed.TotalSeconds:F1} s")
                     : $"{label} not within {result.Iterations} it");

@@ -13,6 +13,9 @@ internal static class FigureRenderer
     {
         Directory.CreateDirectory(directory);
         var plot = new Plot();
+        // One colour per group (e.g. per κ), in order of first appearance; the line style tells the solver.
+        var groups = figure.Series.Select(s => s.ColourKey).Distinct().ToList();
+        var palette = new ScottPlot.Palettes.Category10();
         foreach (var series in figure.Series)
         {
             var points = Enumerable.Range(0, series.X.Length)
@@ -21,7 +24,17 @@ internal static class FigureRenderer
             if (points.Length == 0) continue;
             var xs = points.Select(i => figure.LogX ? Math.Log10(series.X[i]) : series.X[i]).ToArray();
             var ys = points.Select(i => figure.LogY ? Math.Log10(series.Y[i]) : series.Y[i]).ToArray();
+            var colour = palette.GetColor(groups.IndexOf(series.ColourKey));
+            if (series.YLow is { } low && series.YHigh is { } high)
+            {
+                var band = plot.Add.FillY(xs,
+                    [.. points.Select(i => figure.LogY ? Math.Log10(low[i]) : low[i])],
+                    [.. points.Select(i => figure.LogY ? Math.Log10(high[i]) : high[i])]);
+                band.FillColor = colour.WithAlpha(0.25);
+                band.LineColor = colour.WithAlpha(0.25);
+            }
             var line = plot.Add.Scatter(xs, ys);
+            line.Color = colour;
             line.LegendText = series.Name;
             line.MarkerSize = xs.Length <= 12 ? 6 : 0;
             line.LineWidth = 2;
@@ -32,14 +45,19 @@ internal static class FigureRenderer
         plot.Title(figure.Title);
         plot.XLabel(figure.XLabel);
         plot.YLabel(figure.YLabel);
-        // Rising curves end top-right, so their legend goes top-left.
-        var first = figure.Series.FirstOrDefault(s => s.Y.Length > 1);
-        bool rising = first is not null && first.Y[^1] > first.Y[0];
-        plot.ShowLegend(rising ? Alignment.UpperLeft : Alignment.UpperRight);
+        // The bold face lacks glyphs such as ᵀ (drawn as a stray letter); the regular face has them.
+        plot.Axes.Left.Label.Bold = false;
+        plot.Axes.Bottom.Label.Bold = false;
+        // Iteration, epoch and time axes start at 0 rather than at ScottPlot's padded margin.
+        plot.Axes.AutoScale();
+        if (!figure.LogX && figure.Series.All(s => s.X.All(x => !double.IsFinite(x) || x >= 0)))
+            plot.Axes.SetLimitsX(0, plot.Axes.GetLimits().Right);
+        // The legend sits right of the data area, where no curve can run under it.
+        plot.ShowLegend(Edge.Right);
         string png = Path.Combine(directory, figure.Name + ".png");
         // Rendered in memory, then written atomically: a full disk never leaves a truncated PNG over a good one.
-        using (var image = plot.GetImage(900, 560)) AtomicFile.WriteAllBytes(png, image.GetImageBytes(ImageFormat.Png));
-        if (svg) AtomicFile.WriteAllText(Path.Combine(directory, figure.Name + ".svg"), plot.GetSvgXml(900, 560));
+        using (var image = plot.GetImage(1000, 560)) AtomicFile.WriteAllBytes(png, image.GetImageBytes(ImageFormat.Png));
+        if (svg) AtomicFile.WriteAllText(Path.Combine(directory, figure.Name + ".svg"), plot.GetSvgXml(1000, 560));
         return png;
     }
 

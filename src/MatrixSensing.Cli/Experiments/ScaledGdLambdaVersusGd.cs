@@ -25,11 +25,12 @@ internal sealed class ScaledGdLambdaVersusGd : Experiment
             var options = new SolverOptions { Rank = h, MaxIterations = iterations, ErrorTolerance = 1e-9, TraceEvery = 5 };
             var scaled = Run(context, new ScaledGradientDescent<double>(), problem, options, $"ScaledGD(λ) κ={kappa}");
             var gd = Run(context, new GradientDescent<double>(), problem, options, $"GD κ={kappa}");
-            series.Add(ErrorCurve($"ScaledGD(λ) κ={kappa}", scaled));
-            series.Add(ErrorCurve($"GD κ={kappa}", gd, dashed: true));
+            string k = kappa.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            series.Add((ErrorCurve($"ScaledGD(λ) κ={kappa}", scaled) with { Group = $"κ={kappa}" }).With(("solver", "ScaledGD(λ)"), ("kappa", k)));
+            series.Add((ErrorCurve($"GD κ={kappa}", gd, dashed: true) with { Group = $"κ={kappa}" }).With(("solver", "GD"), ("kappa", k)));
             reached.Add($"κ={kappa}: ScaledGD(λ) {scaled.Iterations} ({scaled.Status}), GD {gd.Iterations} ({gd.Status})");
         }
-        return [new Figure(Name, $"ScaledGD(λ) vs GD, symmetric, h = {h} > r* = {rank}, small random init", "iteration", "relative error ‖XX^T − M*‖_F / ‖M*‖_F", false, true, series,
+        return [new Figure(Name, $"ScaledGD(λ) vs GD, symmetric, h = {h} > r* = {rank}, small random init", "iteration t", "‖XXᵀ − M*‖_F / ‖M*‖_F", false, true, series,
             "Iterations to 1e-9 — " + string.Join("; ", reached) + ".")];
     }
 }

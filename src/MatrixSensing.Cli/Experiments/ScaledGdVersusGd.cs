@@ -25,11 +25,12 @@ internal sealed class ScaledGdVersusGd : Experiment
             var options = new SolverOptions { Rank = rank, MaxIterations = iterations, ErrorTolerance = 1e-12, Initialization = Initialization.Spectral };
             var scaled = Run(context, new ScaledGd<double>(), problem, options, $"ScaledGD κ={kappa}");
             var gd = Run(context, new GradientDescent<double>(), problem, options, $"GD κ={kappa}");
-            series.Add(ErrorCurve($"ScaledGD κ={kappa}", scaled));
-            series.Add(ErrorCurve($"GD κ={kappa}", gd, dashed: true));
+            string k = kappa.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            series.Add((ErrorCurve($"ScaledGD κ={kappa}", scaled) with { Group = $"κ={kappa}" }).With(("solver", "ScaledGD"), ("kappa", k)));
+            series.Add((ErrorCurve($"GD κ={kappa}", gd, dashed: true) with { Group = $"κ={kappa}" }).With(("solver", "GD"), ("kappa", k)));
             reached.Add($"κ={kappa}: ScaledGD {Show(IterationsTo(scaled, 1e-10))}, GD {Show(IterationsTo(gd, 1e-10))}");
         }
-        return [new Figure(Name, "ScaledGD vs GD, exact rank, spectral init", "iteration", "relative error ‖UV^T − M*‖_F / ‖M*‖_F", false, true, series,
+        return [new Figure(Name, "ScaledGD vs GD, exact rank, spectral init", "iteration t", "‖UVᵀ − M*‖_F / ‖M*‖_F", false, true, series,
             "Iterations to 1e-10 — " + string.Join("; ", reached) + ". ScaledGD's count does not grow with κ; GD's does.")];
     }
 

@@ -33,8 +33,8 @@ internal sealed class ScaledSgdVersusSgd : Experiment
             };
             var scaled = Run(context, new ScaledSgd<double>(), problem, options, $"ScaledSGD {label}");
             var plain = Run(context, new EntrySgd<double>(), problem, options, $"SGD {label}");
-            series.Add(ErrorCurve($"ScaledSGD {label}", scaled));
-            series.Add(ErrorCurve($"SGD {label}", plain, dashed: true));
+            series.Add((ErrorCurve($"ScaledSGD {label}", scaled) with { Group = label }).With(("solver", "ScaledSGD"), ("kappa", label[2..])));
+            series.Add((ErrorCurve($"SGD {label}", plain, dashed: true) with { Group = label }).With(("solver", "SGD"), ("kappa", label[2..])));
             found.Add($"{label}: ScaledSGD {scaled.Final.RelativeError:0.0e0}, SGD {plain.Final.RelativeError:0.0e0}");
         }
         return [new Figure(Name, $"ScaledSGD vs SGD, {N}×{N} symmetric completion, rank {Rank}, all entries, η = 0.3", "epoch",
