@@ -45,7 +45,7 @@ public static class ProblemBundle
     /// <summary>
     /// Reads a bundle; a symmetric model is used when <paramref name="symmetric"/> or when X0 is present.
     /// </summary>
-    /// <param name="path">The .npz file.</param>
+    /// <param name="path">The .npz file, or a .csv of row,col,value triples (see <see cref="TripletCsv"/>).</param>
     /// <param name="symmetric">Fit X·Xᵀ instead of U·Vᵀ.</param>
     /// <param name="storage">
     /// How a dense <c>A</c> is stored: null (the default) keeps the file's precision (float32 stays float32 when
@@ -57,6 +57,7 @@ public static class ProblemBundle
     public static Loaded<T> Load<T>(string path, bool symmetric = false, StoragePrecision? storage = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return TripletCsv.Load<T>(path, symmetric);
         var headers = Npz.ReadHeaders(path, name => name != "order");
         // Small entries that fix the sizes are read first; the big ones only after the memory estimate passed.
         var sizes = Npz.Read(path, null, name => name == "shape" && headers[name].Shape.Length == 1 && headers[name].Shape[0] <= 16);
