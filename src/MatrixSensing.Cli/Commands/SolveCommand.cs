@@ -11,7 +11,8 @@ internal static class SolveCommand
         var problemPath = new Option<string>("--problem")
         {
             Description = "A .npz bundle: y with A (m×n1×n2, or m×(n1·n2) flattened as NumPy does, A2[i] = A[i].ravel(), unless an 'order' " +
-                          "entry says 'F'; n1, n2 from M_star or 'shape'); optional M_star, U0/V0 or X0 (see docs/outputs.md)",
+                          "entry says 'F'; n1, n2 from M_star or 'shape'); optional M_star, U0/V0 or X0 (see docs/outputs.md). Or a .csv of " +
+                          "row,col,value triples (0-based, header optional): a completion problem",
             Required = true,
         };
         var symmetric = new Option<bool>("--symmetric") { Description = "Fit a symmetric PSD model X·Xᵀ" };
