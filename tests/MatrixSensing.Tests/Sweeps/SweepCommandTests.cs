@@ -59,12 +59,14 @@ public class SweepCommandTests
             var (code, stdout, stderr) = Run(["run", .. record.Config.ToArguments(), "--threads", "1", "--json", "--out", Out("rerun")]);
             // run's exit code follows the trial's status: 4 diverged, 5 its --tol-error not reached.
             Assert.That(code, Is.EqualTo(record.Outcome.Status switch { "Converged" => 0, "Diverged" => 4, _ => 5 }), stderr);
-            var run = JsonDocument.Parse(stdout).RootElement[0];
+            var run = JsonDocument.Parse(stdout).RootElement.GetProperty("runs")[0];
+            // The run summary names statuses in snake case (max_iterations), the record as the enum does (MaxIterations).
+            string status = string.Concat(record.Outcome.Status.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
             Assert.Multiple(() =>
             {
-                Assert.That(run.GetProperty("status").GetString(), Is.EqualTo(record.Outcome.Status));
+                Assert.That(run.GetProperty("status").GetString(), Is.EqualTo(status));
                 Assert.That(run.GetProperty("iterations").GetInt32(), Is.EqualTo(record.Outcome.Iterations));
-                Assert.That(run.GetProperty("relativeError").GetDouble(), Is.EqualTo(record.Outcome.RelativeError!.Value), "the same bits");
+                Assert.That(run.GetProperty("relative_error").GetDouble(), Is.EqualTo(record.Outcome.RelativeError!.Value), "the same bits");
             });
             Assert.That(record.Config.CommandLine, Does.StartWith("msense run ").And.Contain("--seed " + record.Config["seed"]!.Value.Text));
         }
